@@ -1,0 +1,1 @@
+namespace Pulse.Cli.Tests; public class PlaceholderTests { [Fact] public void Builds() => Assert.True(true); }

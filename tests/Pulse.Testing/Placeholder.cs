@@ -1,0 +1,1 @@
+namespace Pulse.Testing; internal static class Placeholder { }
