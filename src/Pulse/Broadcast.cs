@@ -1,0 +1,40 @@
+using System.Text;
+
+namespace Pulse;
+
+/// <summary>
+/// Sends one message to many connections without waiting for any of them, like websockets' <c>broadcast()</c>.
+/// The message is framed once and copied into each connection's outgoing buffer; a connection over its
+/// <see cref="ConnectionOptions.WriteLimit"/> is closed or skipped by <see cref="BroadcastPolicy"/>, so a slow
+/// consumer never grows an unbounded buffer nor slows the others.
+/// </summary>
+public static class Broadcast
+{
+    /// <summary>Sends a text message to every open connection; returns how many it was queued to.</summary>
+    public static int Send(IEnumerable<WebSocketConnection> connections, string text, BroadcastPolicy policy = BroadcastPolicy.CloseSlowConsumer)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Send(connections, new Message(MessageType.Text, Encoding.UTF8.GetBytes(text)), policy);
+    }
+
+    /// <summary>Sends a binary message to every open connection; returns how many it was queued to.</summary>
+    public static int Send(IEnumerable<WebSocketConnection> connections, ReadOnlyMemory<byte> data, BroadcastPolicy policy = BroadcastPolicy.CloseSlowConsumer) =>
+        Send(connections, new Message(MessageType.Binary, data), policy);
+
+    /// <summary>Sends a message to every open connection; returns how many it was queued to.</summary>
+    public static int Send(IEnumerable<WebSocketConnection> connections, Message message, BroadcastPolicy policy = BroadcastPolicy.CloseSlowConsumer)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        var frame = new BroadcastFrame(message.Type, message.Data);
+        var queued = 0;
+        foreach (var connection in connections)
+        {
+            if (connection.TryEnqueueBroadcast(frame, policy))
+            {
+                queued++;
+            }
+        }
+
+        return queued;
+    }
+}

@@ -1,0 +1,136 @@
+using Pulse.Protocol;
+
+namespace Pulse;
+
+public sealed partial class WebSocketConnection
+{
+    private ITimer? _closeTimer;
+
+    /// <summary>
+    /// Starts the closing handshake with <paramref name="code"/> and waits until the connection is closed.
+    /// Does nothing more than wait if it is already closing.
+    /// </summary>
+    /// <param name="code">The status code; 1000 by default.</param>
+    /// <param name="reason">A short reason; truncated to 123 UTF-8 bytes.</param>
+    /// <param name="cancellationToken">Stops the wait, not the closing.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The code may not be sent on the wire (such as 1005 or 1006).</exception>
+    public async Task CloseAsync(CloseCode code = CloseCode.NormalClosure, string reason = "", CancellationToken cancellationToken = default)
+    {
+        if (!CloseCodes.IsValidOnWire((int)code))
+        {
+            throw new ArgumentOutOfRangeException(nameof(code), code, "This close code may not be sent on the wire.");
+        }
+
+        ArgumentNullException.ThrowIfNull(reason);
+        lock (_lock)
+        {
+            StartCloseLocked(code, reason);
+        }
+
+        await _closed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the connection: the receive loop, keepalive and, on a server, the application's handler; returns
+    /// when the connection is closed and the transport may be disposed.
+    /// </summary>
+    internal async Task RunAsync(Func<WebSocketConnection, Task>? handler)
+    {
+        Log.Opened(_logger, Id, Role, RemoteEndPoint?.ToString() ?? "", Path);
+        StartKeepAlive();
+        var receiving = ReceiveLoopAsync();
+        if (handler is not null)
+        {
+            var code = CloseCode.NormalClosure;
+            try
+            {
+                await handler(this).ConfigureAwait(false);
+            }
+            catch (ConnectionClosedException)
+            {
+                // The handler met the closed connection, which is how handlers usually end.
+            }
+            catch (Exception e)
+            {
+                // A failing handler closes its own connection only.
+                Log.HandlerFailed(_logger, Id, e);
+                code = CloseCode.InternalError;
+            }
+
+            _discardIncoming = true;
+            lock (_lock)
+            {
+                StartCloseLocked(code, code == CloseCode.NormalClosure ? "" : "internal error");
+            }
+        }
+
+        await receiving.ConfigureAwait(false);
+
+        // Everything framed (the last close frame included) reaches the transport before it is closed, unless
+        // the close timeout gives up on a peer that stopped reading.
+        await WaitFlushedAsync().ConfigureAwait(false);
+        Finish();
+    }
+
+    /// <summary>Ends the connection on behalf of a server that is stopping or a client being disposed.</summary>
+    internal void Abort() => _abortTransport();
+
+    private void StartCloseLocked(CloseCode code, string reason)
+    {
+        if (_protocol.CloseSent is not null || _protocol.State == ProtocolState.Closed)
+        {
+            return;
+        }
+
+        _discardIncoming = _discardIncoming || code != CloseCode.NormalClosure;
+        _protocol.WriteClose(_outgoing, code, reason);
+        ScheduleDrainLocked();
+        ArmCloseTimeoutLocked();
+    }
+
+    private void OnClosingHandshakeReceived()
+    {
+        lock (_lock)
+        {
+            ArmCloseTimeoutLocked();
+        }
+    }
+
+    private void ArmCloseTimeoutLocked()
+    {
+        // RFC 6455 §7.1.1: the closing handshake must not hang forever on a peer that stopped answering.
+        _closeTimer ??= TimeProvider.System.CreateTimer(
+            static state => ((WebSocketConnection)state!)._abortTransport(),
+            this,
+            _options.CloseTimeout,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private void Finish()
+    {
+        StopKeepAlive();
+        _closeTimer?.Dispose();
+        try
+        {
+            _transport.Output.Complete();
+            _transport.Input.Complete();
+        }
+        catch (InvalidOperationException)
+        {
+            // Completing pipes that a failed transport already tore down is harmless.
+        }
+
+        ConnectionClosedException closed;
+        lock (_lock)
+        {
+            closed = _closedException ??= ConnectionClosedException.Create(_protocol.CloseReceived, _protocol.CloseSent, _protocol.ReceivedThenSent);
+            FailPendingPingsLocked(closed);
+            _belowWriteLimit?.TrySetResult();
+            _belowWriteLimit = null;
+        }
+
+        var status = CloseStatus ?? new CloseFrame(CloseCode.AbnormalClosure, "");
+        Log.Closed(_logger, Id, RemoteEndPoint?.ToString() ?? "", (int)status.Code, status.Reason);
+        _closed.TrySetResult();
+    }
+}

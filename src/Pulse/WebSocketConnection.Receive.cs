@@ -1,0 +1,176 @@
+using System.Buffers;
+using Pulse.Protocol;
+
+namespace Pulse;
+
+public sealed partial class WebSocketConnection
+{
+    // The message being assembled: an exact-size array when the first frame said how long the message is,
+    // otherwise a pooled array that grows and is copied out once the message is complete.
+    private byte[]? _message;
+    private int _messageLength;
+    private bool _messagePooled;
+    private MessageType _messageType;
+
+    // Set once the application will read no more (its handler returned, or it is closing): incoming data is
+    // then dropped instead of queued, so a full queue cannot stall the closing handshake.
+    private volatile bool _discardIncoming;
+
+    private async Task ReceiveLoopAsync()
+    {
+        var input = _transport.Input;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var stop = false;
+                try
+                {
+                    while (!stop)
+                    {
+                        ProtocolEvent received;
+                        lock (_lock)
+                        {
+                            received = _protocol.Receive(ref buffer, _outgoing);
+                            ScheduleDrainLocked();
+                        }
+
+                        if (received.Kind == ProtocolEventKind.None)
+                        {
+                            break;
+                        }
+
+                        switch (received.Kind)
+                        {
+                            case ProtocolEventKind.Data:
+                                if (Assemble(received) is { } message && !_discardIncoming)
+                                {
+                                    if (!_incoming.Writer.TryWrite(message))
+                                    {
+                                        await _incoming.Writer.WriteAsync(message).ConfigureAwait(false);
+                                    }
+                                }
+
+                                break;
+                            case ProtocolEventKind.Pong:
+                                OnPong(received.Payload);
+                                break;
+                            case ProtocolEventKind.Close:
+                                OnClosingHandshakeReceived();
+
+                                // RFC 6455 §7.1.1: the server closes TCP first; a client waits for it.
+                                stop = Role == Role.Server;
+                                break;
+                            case ProtocolEventKind.Error:
+                                Log.ProtocolError(_logger, Id, received.Error?.ToString() ?? "");
+                                stop = true;
+                                break;
+                        }
+                    }
+                }
+                finally
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (stop || result.IsCompleted || result.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or Microsoft.AspNetCore.Connections.ConnectionAbortedException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            // The transport ended under us (reset, abort, close timeout): the state below says how.
+        }
+        finally
+        {
+            ReleaseMessage();
+            lock (_lock)
+            {
+                if (_protocol.State != ProtocolState.Closed)
+                {
+                    _protocol.ReceiveEndOfStream();
+                }
+
+                _closedException ??= ConnectionClosedException.Create(_protocol.CloseReceived, _protocol.CloseSent, _protocol.ReceivedThenSent);
+            }
+
+            _incoming.Writer.TryComplete();
+        }
+    }
+
+    private Message? Assemble(in ProtocolEvent received)
+    {
+        if (_discardIncoming)
+        {
+            return null;
+        }
+
+        if (received.StartOfMessage)
+        {
+            _messageType = received.MessageType;
+            _messageLength = 0;
+            if (received.MessageLengthHint >= 0)
+            {
+                _message = received.MessageLengthHint == 0 ? [] : new byte[received.MessageLengthHint];
+                _messagePooled = false;
+            }
+            else
+            {
+                _message = ArrayPool<byte>.Shared.Rent(4096);
+                _messagePooled = true;
+            }
+        }
+
+        var payload = received.Payload;
+        if (!payload.IsEmpty)
+        {
+            var needed = _messageLength + (int)payload.Length;
+            if (needed > _message!.Length)
+            {
+                // Only pooled buffers grow: a hinted array was sized to the whole message.
+                var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _message.Length * 2));
+                _message.AsSpan(0, _messageLength).CopyTo(grown);
+                ArrayPool<byte>.Shared.Return(_message);
+                _message = grown;
+            }
+
+            payload.CopyTo(_message.AsSpan(_messageLength));
+            _messageLength = needed;
+        }
+
+        if (!received.EndOfMessage)
+        {
+            return null;
+        }
+
+        byte[] data;
+        if (_messagePooled)
+        {
+            data = _message.AsSpan(0, _messageLength).ToArray();
+            ArrayPool<byte>.Shared.Return(_message!);
+        }
+        else
+        {
+            data = _message!;
+        }
+
+        _message = null;
+        _messagePooled = false;
+        return new Message(_messageType, data);
+    }
+
+    private void ReleaseMessage()
+    {
+        if (_messagePooled && _message is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_message);
+        }
+
+        _message = null;
+        _messagePooled = false;
+    }
+}

@@ -1,0 +1,228 @@
+using System.Buffers;
+using Pulse.Internal;
+
+namespace Pulse;
+
+public sealed partial class WebSocketConnection : IThreadPoolWorkItem
+{
+    private readonly OutgoingBuffer _outgoing = new();
+    private bool _draining;
+    private int _inFlight;
+    private bool _outputFailed;
+    private TaskCompletionSource? _belowWriteLimit;
+    private TaskCompletionSource? _flushed;
+
+    /// <summary>Bytes framed and not yet accepted by the transport.</summary>
+    internal int BufferedBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return BufferedBytesLocked;
+            }
+        }
+    }
+
+    private int BufferedBytesLocked => _outgoing.Length + _inFlight;
+
+    /// <summary>Sends a text message. Waits only while more than <see cref="ConnectionOptions.WriteLimit"/> bytes are buffered.</summary>
+    /// <exception cref="ConnectionClosedException">The connection is closing or closed.</exception>
+    public ValueTask SendAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        lock (_lock)
+        {
+            ThrowIfNotOpenLocked();
+            _protocol.WriteText(_outgoing, text);
+            return AfterWriteLocked(cancellationToken);
+        }
+    }
+
+    /// <summary>Sends a binary message. Waits only while more than <see cref="ConnectionOptions.WriteLimit"/> bytes are buffered.</summary>
+    /// <exception cref="ConnectionClosedException">The connection is closing or closed.</exception>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        SendAsync(MessageType.Binary, data.Span, cancellationToken);
+
+    /// <summary>Sends a message with its own type, such as one just received (an echo).</summary>
+    /// <exception cref="ConnectionClosedException">The connection is closing or closed.</exception>
+    public ValueTask SendAsync(Message message, CancellationToken cancellationToken = default) =>
+        SendAsync(message.Type, message.Data.Span, cancellationToken);
+
+    /// <summary>Sends a message whose payload is already UTF-8 (text) or bytes (binary).</summary>
+    /// <exception cref="ConnectionClosedException">The connection is closing or closed.</exception>
+    public ValueTask SendAsync(MessageType type, ReadOnlySpan<byte> payload, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            ThrowIfNotOpenLocked();
+            _protocol.WriteMessage(_outgoing, type, payload);
+            return AfterWriteLocked(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Queues a message for <see cref="Broadcast"/> without waiting: false when the connection is not open or is
+    /// over its write limit (then, by policy, it is closed with 1013 or skipped).
+    /// </summary>
+    internal bool TryEnqueueBroadcast(in BroadcastFrame frame, BroadcastPolicy policy)
+    {
+        lock (_lock)
+        {
+            if (!IsOpenLocked() || _outputFailed)
+            {
+                return false;
+            }
+
+            if (BufferedBytesLocked > _options.WriteLimit)
+            {
+                if (policy == BroadcastPolicy.CloseSlowConsumer)
+                {
+                    // What this peer has not taken yet will never be read in time: free it now.
+                    _outgoing.Clear();
+                    StartCloseLocked(CloseCode.TryAgainLater, "slow consumer");
+                    Log.SlowConsumerClosed(_logger, Id, _options.WriteLimit);
+                }
+
+                return false;
+            }
+
+            if (_protocol.Role == Protocol.Role.Server)
+            {
+                _outgoing.Write(frame.ServerFrame.Span);
+            }
+            else
+            {
+                _protocol.WriteMessage(_outgoing, frame.Type, frame.Payload.Span);
+            }
+
+            ScheduleDrainLocked();
+            return true;
+        }
+    }
+
+    private ValueTask AfterWriteLocked(CancellationToken cancellationToken)
+    {
+        ScheduleDrainLocked();
+        if (BufferedBytesLocked <= _options.WriteLimit)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _belowWriteLimit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return new ValueTask(_belowWriteLimit.Task.WaitAsync(cancellationToken));
+    }
+
+    private void ThrowIfNotOpenLocked()
+    {
+        if (!IsOpenLocked() || _outputFailed)
+        {
+            throw _closedException ?? ConnectionClosedException.Create(_protocol.CloseReceived, _protocol.CloseSent, _protocol.ReceivedThenSent);
+        }
+    }
+
+    private void ScheduleDrainLocked()
+    {
+        if (_draining || _outgoing.Length == 0 || _outputFailed)
+        {
+            return;
+        }
+
+        _draining = true;
+
+        // Queued to this thread's local queue, the drain runs after the current work item: every frame a
+        // receive batch produces (echoes, pongs) goes out in one write and one flush.
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+    }
+
+    void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
+
+    private async Task DrainAsync()
+    {
+        var output = _transport.Output;
+        try
+        {
+            while (true)
+            {
+                (byte[] Buffer, int Length) chunk;
+                lock (_lock)
+                {
+                    if (_outgoing.Take() is not { } taken)
+                    {
+                        _draining = false;
+                        ReleaseWritersLocked();
+                        return;
+                    }
+
+                    chunk = taken;
+                    _inFlight = taken.Length;
+                }
+
+                try
+                {
+                    output.Write(chunk.Buffer.AsSpan(0, chunk.Length));
+                }
+                finally
+                {
+                    OutgoingBuffer.Return(chunk.Buffer);
+                }
+
+                var result = await output.FlushAsync().ConfigureAwait(false);
+                lock (_lock)
+                {
+                    _inFlight = 0;
+                    ReleaseWritersLocked();
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    throw new IOException("The transport stopped accepting data.");
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            lock (_lock)
+            {
+                _outputFailed = true;
+                _draining = false;
+                _inFlight = 0;
+                _outgoing.Clear();
+                ReleaseWritersLocked();
+            }
+
+            Log.WriteFailed(_logger, Id, e);
+            _abortTransport();
+        }
+    }
+
+    private void ReleaseWritersLocked()
+    {
+        if (_belowWriteLimit is { } waiter && (_outputFailed || BufferedBytesLocked <= _options.WriteLimit / 4))
+        {
+            _belowWriteLimit = null;
+            waiter.TrySetResult();
+        }
+
+        if (_flushed is { } flushed && (_outputFailed || (!_draining && _outgoing.Length == 0)))
+        {
+            _flushed = null;
+            flushed.TrySetResult();
+        }
+    }
+
+    /// <summary>Completes once everything framed so far was handed to the transport (or the transport failed).</summary>
+    private Task WaitFlushedAsync()
+    {
+        lock (_lock)
+        {
+            if (_outputFailed || (!_draining && _outgoing.Length == 0))
+            {
+                return Task.CompletedTask;
+            }
+
+            _flushed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _flushed.Task;
+        }
+    }
+}

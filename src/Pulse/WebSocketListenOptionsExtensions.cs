@@ -1,0 +1,77 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pulse.Hosting;
+
+namespace Pulse;
+
+/// <summary>Sets Kestrel listeners up for Pulse WebSockets.</summary>
+public static class WebSocketListenOptionsExtensions
+{
+    /// <summary>
+    /// Takes WebSocket upgrades to paths mapped with <c>MapWebSocket</c> straight off this listener's transport
+    /// (after TLS, so call it after <c>UseHttps</c>); every other request goes on to the HTTP pipeline.
+    /// Needs <see cref="WebSocketServerEndpointExtensions.AddPulseWebSockets"/>.
+    /// </summary>
+    public static ListenOptions UsePulseWebSockets(this ListenOptions listenOptions)
+    {
+        ArgumentNullException.ThrowIfNull(listenOptions);
+        listenOptions.Use(next =>
+        {
+            var services = listenOptions.ApplicationServices;
+            var registry = services.GetService<WebSocketEndpointRegistry>()
+                ?? throw new InvalidOperationException("UsePulseWebSockets needs services.AddPulseWebSockets().");
+            var logger = services.GetService<ILoggerFactory>()?.CreateLogger("Pulse.WebSocketServer") ?? NullLogger.Instance;
+            return new WebSocketUpgradeMiddleware(next, registry, logger).OnConnectionAsync;
+        });
+        return listenOptions;
+    }
+
+    /// <summary>
+    /// Listens on <paramref name="host"/> (an IP address, <c>localhost</c>, <c>0.0.0.0</c>/<c>::</c> for every
+    /// interface, or a name to resolve) and <paramref name="port"/> (0 picks a free one) with HTTP/1.1, TLS when
+    /// a certificate is given, and the WebSocket fast path.
+    /// </summary>
+    public static void ListenWebSockets(this KestrelServerOptions kestrel, string host, int port, X509Certificate2? certificate = null)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        foreach (var address in ResolveListenAddresses(host))
+        {
+            kestrel.Listen(address, port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+
+                listen.UsePulseWebSockets();
+            });
+        }
+    }
+
+    internal static IPAddress[] ResolveListenAddresses(string host)
+    {
+        if (host is "0.0.0.0" or "*")
+        {
+            return [IPAddress.Any];
+        }
+
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
+        {
+            return [address];
+        }
+
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return [IPAddress.Loopback];
+        }
+
+        return Dns.GetHostAddresses(host);
+    }
+}
