@@ -1,1 +1,3 @@
-return 0;
+using Pulse.Cli;
+
+return await PulseCommand.RunAsync(args, Console.In, Console.Out, Console.Error).ConfigureAwait(false);

@@ -1,6 +1,146 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
 namespace Pulse.Server;
 
-/// <summary>Placeholder, replaced by the host.</summary>
-public static class PulseServer
+/// <summary>
+/// The server behind <c>pulse serve</c>: <c>/echo</c> (every message back to its sender),
+/// <c>/broadcast</c> (every message to every other connection there), and <c>/healthz</c>, on one port.
+/// </summary>
+public sealed partial class PulseServer : IAsyncDisposable
 {
+    private readonly WebApplication _app;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _stopping;
+
+    private PulseServer(WebApplication app, IReadOnlyList<IPEndPoint> endPoints, bool secure)
+    {
+        _app = app;
+        EndPoints = endPoints;
+        BaseUri = new Uri($"{(secure ? "wss" : "ws")}://{FormatHost(endPoints[0])}/");
+        HttpBaseUri = new Uri($"{(secure ? "https" : "http")}://{FormatHost(endPoints[0])}/");
+    }
+
+    /// <summary>The addresses listened on, with the ports actually bound.</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints { get; }
+
+    /// <summary><c>ws://host:port/</c> (or wss) of the first listener.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary><c>http://host:port/</c> (or https) of the first listener.</summary>
+    public Uri HttpBaseUri { get; }
+
+    /// <summary>The application's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts the server.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    /// <exception cref="IOException">The address cannot be bound.</exception>
+    public static async Task<PulseServer> StartAsync(ServeOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var certificate = options.CertificatePath is null ? null : TlsCertificate.Load(options.CertificatePath, options.KeyPath, options.CertificatePassword);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.AddSingleton<IHostLifetime, ProgramOwnedLifetime>();
+        builder.Services.AddPulseWebSockets();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.ListenWebSockets(options.Host, options.Port, certificate);
+        });
+
+        var app = builder.Build();
+        var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+        ServerOptions EndpointOptions(int maxMessageSize) => new()
+        {
+            Origins = options.Origins,
+            MaxMessageSize = maxMessageSize,
+            PingInterval = options.PingInterval,
+            PingTimeout = options.PingTimeout,
+            DrainTimeout = options.DrainTimeout,
+            LoggerFactory = loggerFactory,
+        };
+
+        app.MapGet("/healthz", () => Results.Text("OK\n"));
+        app.MapWebSocket("/echo", Endpoints.EchoAsync, EndpointOptions(options.EchoMaxMessageSize));
+        var room = new BroadcastRoom();
+        app.MapWebSocket("/broadcast", room.RunAsync, EndpointOptions(options.EchoMaxMessageSize));
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new IOException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
+        }
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var endPoints = addresses.Select(a => new Uri(a)).Select(u => new IPEndPoint(IPAddress.Parse(u.Host.Trim('[', ']')), u.Port)).ToArray();
+        Log.Listening(app.Logger, string.Join(", ", addresses));
+        return new PulseServer(app, endPoints, certificate is not null);
+    }
+
+    /// <summary>Stops: refuses new connections, closes open ones with 1001, waits for them up to the drain timeout.</summary>
+    public Task StopAsync()
+    {
+        lock (_stopped)
+        {
+            return _stopping ??= StopCoreAsync();
+        }
+    }
+
+    /// <summary>Completes when the server has stopped.</summary>
+    public Task WaitClosedAsync(CancellationToken cancellationToken = default) => _stopped.Task.WaitAsync(cancellationToken);
+
+    /// <summary>Stops the server.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private async Task StopCoreAsync()
+    {
+        try
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private static string FormatHost(IPEndPoint endPoint) =>
+        endPoint.Address.Equals(IPAddress.Any) ? $"127.0.0.1:{endPoint.Port}" : endPoint.ToString();
+
+    private static partial class Log
+    {
+        [LoggerMessage(100, LogLevel.Information, "Pulse listening on {Addresses}: /echo, /broadcast, /healthz", EventName = "Listening")]
+        public static partial void Listening(ILogger logger, string addresses);
+    }
+
+    /// <summary>The <c>pulse</c> program handles SIGTERM and Ctrl+C itself, so it can report the drain.</summary>
+    private sealed class ProgramOwnedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

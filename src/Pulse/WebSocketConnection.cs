@@ -181,6 +181,14 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
         }
     }
 
+    /// <summary>
+    /// Configures how awaits in an <c>await foreach</c> over the messages resume (<c>ConfigureAwait(false)</c> in
+    /// library code). Declared here because the connection is both an async sequence and async-disposable, for
+    /// which the two framework extensions would be ambiguous.
+    /// </summary>
+    public ConfiguredCancelableAsyncEnumerable<Message> ConfigureAwait(bool continueOnCapturedContext) =>
+        TaskAsyncEnumerableExtensions.ConfigureAwait<Message>(this, continueOnCapturedContext);
+
     /// <summary>Closes the connection normally (1000) if it is open, and waits until it is closed.</summary>
     public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
 

@@ -1,0 +1,38 @@
+namespace Pulse.Server;
+
+/// <summary>What <c>pulse serve</c> runs with. Defaults run on a bare machine.</summary>
+public sealed class ServeOptions
+{
+    /// <summary>The address to listen on. The default is 127.0.0.1.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>The port to listen on; 0 picks a free one. The default is 8765.</summary>
+    public int Port { get; set; } = 8765;
+
+    /// <summary>A PEM or PFX certificate file for wss; null serves plain ws.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The PEM private key file when it is not inside <see cref="CertificatePath"/>.</summary>
+    public string? KeyPath { get; set; }
+
+    /// <summary>The PFX password, if any.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>Allowed origins (exact or <c>https://*.example.com</c>); null allows any.</summary>
+    public IList<string>? Origins { get; set; }
+
+    /// <summary>The largest message <c>/echo</c> accepts. The default is 16 MiB.</summary>
+    public int EchoMaxMessageSize { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How long shutdown waits for connections to close after 1001. The default is 10 seconds.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Server-wide ping interval. The default is 20 seconds.</summary>
+    public TimeSpan? PingInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Server-wide ping timeout. The default is 20 seconds.</summary>
+    public TimeSpan? PingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The least severe log level written to the console. The default is Information.</summary>
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Information;
+}

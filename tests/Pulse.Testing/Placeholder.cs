@@ -1,1 +1,0 @@
-namespace Pulse.Testing; internal static class Placeholder { }
