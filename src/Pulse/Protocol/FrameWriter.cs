@@ -17,6 +17,9 @@ public static class FrameWriter
     // never has to allocate an oversized buffer outside its pool.
     private const int ContiguousFrameLimit = 4096;
 
+    // The longest UTF-8 encoding of one scalar value: the least room worth asking for when encoding text.
+    internal const int MaxUtf8BytesPerScalar = 4;
+
     /// <summary>The number of bytes a frame with this payload length takes on the wire.</summary>
     public static int GetFrameLength(int payloadLength, bool masked)
     {
@@ -46,7 +49,7 @@ public static class FrameWriter
         }
 
         var masked = maskKey.Length == 4;
-        WriteFrame(output, opcode, fin, rsv1, payload, masked, masked ? BinaryPrimitives.ReadInt32LittleEndian(maskKey) : 0);
+        WriteFrameUnchecked(output, opcode, fin, rsv1, payload, masked, masked ? BinaryPrimitives.ReadInt32LittleEndian(maskKey) : 0);
     }
 
     /// <summary>Whether <paramref name="opcode"/> is a control opcode (RFC 6455 §5.5: its high bit is set).</summary>
@@ -97,17 +100,16 @@ public static class FrameWriter
     }
 
     /// <summary>Writes one frame without checking its arguments; the key is in <see cref="Masking"/>'s convention.</summary>
-    internal static void WriteFrame(IBufferWriter<byte> output, Opcode opcode, bool fin, bool rsv1, ReadOnlySpan<byte> payload, bool masked, int maskKey)
+    internal static void WriteFrameUnchecked(IBufferWriter<byte> output, Opcode opcode, bool fin, bool rsv1, ReadOnlySpan<byte> payload, bool masked, int maskKey)
     {
         var headerLength = GetHeaderLength(payload.Length, masked);
-        var frameLength = (long)headerLength + payload.Length;
-        var span = output.GetSpan(frameLength <= ContiguousFrameLimit ? (int)frameLength : headerLength);
+        var span = output.GetSpan(GetFirstSpanHint(headerLength, payload.Length));
         WriteHeader(span, opcode, fin, rsv1, payload.Length, masked, maskKey);
 
-        if (span.Length >= frameLength)
+        if (span.Length - headerLength >= payload.Length)
         {
             CopyPayload(payload, span.Slice(headerLength, payload.Length), masked, maskKey, 0);
-            output.Advance((int)frameLength);
+            output.Advance(headerLength + payload.Length);
             return;
         }
 
@@ -122,6 +124,10 @@ public static class FrameWriter
             payload = payload[count..];
         }
     }
+
+    /// <summary>How much to ask a writer for before writing a header: the whole frame when small, else the header and one character.</summary>
+    internal static int GetFirstSpanHint(int headerLength, int payloadLength) =>
+        payloadLength <= ContiguousFrameLimit - headerLength ? headerLength + payloadLength : headerLength + MaxUtf8BytesPerScalar;
 
     private static int CopyPayload(ReadOnlySpan<byte> payload, Span<byte> destination, bool masked, int maskKey, int maskOffset)
     {

@@ -12,9 +12,6 @@ public sealed partial class WebSocketProtocol
     // One call to the system's random source serves this many frames' mask keys.
     private const int MaskKeysPerRefill = 64;
 
-    // The longest UTF-8 encoding of one scalar value: the least room worth asking a writer for.
-    private const int MaxUtf8BytesPerScalar = 4;
-
     private readonly int? _fixedMaskKey;
     private byte[]? _maskKeyBytes;
     private int _maskKeyIndex;
@@ -51,7 +48,7 @@ public sealed partial class WebSocketProtocol
         var masked = MasksOutgoingFrames;
         var maskKey = masked ? NextMaskKey() : 0;
         var headerLength = FrameWriter.GetHeaderLength(payloadLength, masked);
-        var span = output.GetSpan(headerLength + Math.Min(payloadLength, MaxUtf8BytesPerScalar));
+        var span = output.GetSpan(FrameWriter.GetFirstSpanHint(headerLength, payloadLength));
         FrameWriter.WriteHeader(span, Opcode.Text, fin: true, rsv1: false, payloadLength, masked, maskKey);
 
         if (span.Length - headerLength >= payloadLength)
@@ -72,7 +69,8 @@ public sealed partial class WebSocketProtocol
         var maskOffset = 0;
         while (!text.IsEmpty)
         {
-            var destination = output.GetSpan(MaxUtf8BytesPerScalar);
+            // Room for one whole character at least, as the encoder never splits one.
+            var destination = output.GetSpan(FrameWriter.MaxUtf8BytesPerScalar);
             Utf8.FromUtf16(text, destination, out var read, out var written, replaceInvalidSequences: true);
             if (masked)
             {
@@ -157,7 +155,7 @@ public sealed partial class WebSocketProtocol
     private void WriteFrame(IBufferWriter<byte> output, Opcode opcode, ReadOnlySpan<byte> payload)
     {
         var masked = MasksOutgoingFrames;
-        FrameWriter.WriteFrame(output, opcode, fin: true, rsv1: false, payload, masked, masked ? NextMaskKey() : 0);
+        FrameWriter.WriteFrameUnchecked(output, opcode, fin: true, rsv1: false, payload, masked, masked ? NextMaskKey() : 0);
     }
 
     // RFC 6455 §5.3: "a fresh masking key" per frame, "derived from a strong source of entropy".
