@@ -78,6 +78,33 @@ public class Rfc6455_5_2_BaseFramingTests
     }
 
     [Theory]
+    [InlineData(Role.Server)]
+    [InlineData(Role.Client)]
+    public void Receive_InputSplitInTwoAtEveryBoundary_GivesTheSameMessages(Role role)
+    {
+        var text = Encoding.UTF8.GetBytes("fragmented ünïcödé: €😀");
+        var binary = TestBytes.Pattern(300);
+        var wire = RawFrame.Concat(
+            RawFrame.To(role, Opcode.Text, text.AsSpan(0, 15), fin: false),
+            RawFrame.To(role, Opcode.Ping, "between"u8),
+            RawFrame.To(role, Opcode.Continuation, text.AsSpan(15)),
+            RawFrame.To(role, Opcode.Binary, binary),
+            RawFrame.To(role, Opcode.Binary, []));
+
+        for (var split = 0; split <= wire.Length; split++)
+        {
+            var harness = new ProtocolHarness(role);
+
+            var events = harness.FeedInChunks(wire, [split]);
+
+            Assert.Equal([text, binary, []], ProtocolAssert.SplitMessages(events));
+            Assert.Single(events, e => e.Kind == ProtocolEventKind.Ping);
+            Assert.Equal(3, events.Count(e => e.StartOfMessage));
+            Assert.Equal(0, harness.UnconsumedLength);
+        }
+    }
+
+    [Theory]
     [InlineData(Role.Server, 1)]
     [InlineData(Role.Server, 3)]
     [InlineData(Role.Client, 1)]
