@@ -13,7 +13,9 @@ public static class Peers
     public const string Python = "/usr/bin/python3";
 
     /// <summary>The folder with the peer scripts and their node_modules (tests/peers in the repository).</summary>
-    public static string Directory { get; } = FindPeersDirectory();
+    public static string Directory => s_directory.Value;
+
+    private static readonly Lazy<string> s_directory = new(FindPeersDirectory);
 
     public static string Script(string name) => Path.Combine(Directory, name);
 
@@ -66,7 +68,6 @@ public static class Peers
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = Directory,
         };
         foreach (var argument in arguments)
         {
