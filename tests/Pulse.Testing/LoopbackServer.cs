@@ -43,6 +43,9 @@ public sealed class LoopbackServer : IAsyncDisposable
         return fixture;
     }
 
+    /// <summary>Wraps a server started elsewhere (on a fixed port, say), for the same dispose checks.</summary>
+    public static Task<LoopbackServer> AdoptAsync(WebSocketServer server) => Task.FromResult(new LoopbackServer(server));
+
     /// <summary>An echo server: every message back to its sender.</summary>
     public static Task<LoopbackServer> StartEchoAsync(ServerOptions? options = null) =>
         StartAsync(

@@ -60,27 +60,27 @@ public sealed partial class WebSocketProtocol
     /// <returns>The event; <see cref="ProtocolEventKind.None"/> when more input is needed.</returns>
     /// <remarks>After a <see cref="ProtocolEventKind.Close"/> or <see cref="ProtocolEventKind.Error"/>, every later input is consumed and ignored.</remarks>
     public ProtocolEvent Receive(ref ReadOnlySequence<byte> input, IBufferWriter<byte> replies) =>
-        throw new NotImplementedException();
+        ReceiveCore(ref input, replies);
 
     /// <summary>Writes a whole message as one frame.</summary>
     /// <exception cref="InvalidOperationException">A close frame was already sent.</exception>
     public void WriteMessage(IBufferWriter<byte> output, MessageType type, ReadOnlySpan<byte> payload) =>
-        throw new NotImplementedException();
+        WriteMessageCore(output, type, payload);
 
     /// <summary>Writes a whole text message as one frame, encoding <paramref name="text"/> as UTF-8.</summary>
     /// <exception cref="InvalidOperationException">A close frame was already sent.</exception>
     public void WriteText(IBufferWriter<byte> output, ReadOnlySpan<char> text) =>
-        throw new NotImplementedException();
+        WriteTextCore(output, text);
 
     /// <summary>Writes a ping frame.</summary>
     /// <exception cref="ArgumentException">The payload is longer than 125 bytes.</exception>
     public void WritePing(IBufferWriter<byte> output, ReadOnlySpan<byte> payload) =>
-        throw new NotImplementedException();
+        WriteControlCore(output, Opcode.Ping, payload);
 
     /// <summary>Writes a pong frame.</summary>
     /// <exception cref="ArgumentException">The payload is longer than 125 bytes.</exception>
     public void WritePong(IBufferWriter<byte> output, ReadOnlySpan<byte> payload) =>
-        throw new NotImplementedException();
+        WriteControlCore(output, Opcode.Pong, payload);
 
     /// <summary>
     /// Starts (or, after the peer's close, completes) the closing handshake by writing a close frame.
@@ -91,8 +91,12 @@ public sealed partial class WebSocketProtocol
     /// <param name="reason">The reason; truncated to fit 123 UTF-8 bytes.</param>
     /// <exception cref="ArgumentOutOfRangeException">The code may not be sent on the wire.</exception>
     public void WriteClose(IBufferWriter<byte> output, CloseCode code, string reason = "") =>
-        throw new NotImplementedException();
+        WriteCloseCore(output, code, reason);
 
     /// <summary>Records that the transport ended (TCP closed or reset); the state becomes <see cref="ProtocolState.Closed"/>.</summary>
-    public void ReceiveEndOfStream() => throw new NotImplementedException();
+    public void ReceiveEndOfStream()
+    {
+        State = ProtocolState.Closed;
+        _inputEnded = true;
+    }
 }

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs every Pulse test on this machine, installing what the tests need when it is missing:
+# Debian's python3-websockets (interop peer) and the npm packages of tests/peers (Node ws).
+# The last line is always "Tests: N passed, M failed"; the exit code is non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+results="$root/artifacts/test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+passed=0
+failed=0
+say() { printf '\n== %s\n' "$*"; }
+finish() {
+  echo
+  echo "Tests: $passed passed, $failed failed"
+  [[ $failed -eq 0 ]]
+  exit
+}
+
+# --- What the tests need -------------------------------------------------------------------------
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+apt_missing=()
+/usr/bin/python3 -c 'import websockets' 2>/dev/null || apt_missing+=(python3-websockets)
+if ((${#apt_missing[@]})); then
+  say "Installing Debian packages: ${apt_missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+fi
+if [[ ! -f tests/peers/node_modules/ws/package.json ]]; then
+  say "Installing npm packages of tests/peers"
+  npm ci --prefix tests/peers --no-audit --no-fund --loglevel=error
+fi
+
+# --- Build and style -----------------------------------------------------------------------------
+say "Build"
+if ! dotnet build Pulse.slnx -nologo -v quiet -clp:ErrorsOnly; then
+  echo "build failed"
+  failed=$((failed + 1))
+  finish
+fi
+
+say "Format (dotnet format --verify-no-changes)"
+if dotnet format Pulse.slnx --verify-no-changes --no-restore -v quiet; then
+  passed=$((passed + 1))
+else
+  echo "dotnet format found changes to make: run 'dotnet format Pulse.slnx'"
+  failed=$((failed + 1))
+fi
+
+# --- .NET test projects, one after another (2 cores: parallel runs only add noise) ---------------
+for project in tests/*/*Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  say "$name"
+  dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results" -- RunConfiguration.TestSessionTimeout=540000
+  trx="$results/$name.trx"
+  if [[ -f $trx ]]; then
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+    # Anything that did not pass (failed, timed out, aborted, not executed) counts as failed.
+    f=$(( ${total:-0} - ${p:-0} > ${f:-0} ? ${total:-0} - ${p:-0} : ${f:-0} ))
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + f))
+  else
+    echo "$name produced no results: counted as one failure"
+    failed=$((failed + 1))
+  fi
+done
+
+finish
