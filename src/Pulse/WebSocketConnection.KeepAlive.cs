@@ -54,9 +54,8 @@ public sealed partial class WebSocketConnection
             {
                 // The pong did not come within PingTimeout: the peer or the path to it is gone.
                 Log.PingTimeout(_logger, Id);
-                _discardIncoming = true;
                 StartCloseLocked(CloseCode.InternalError, "keepalive ping timeout");
-                _ = AbortAfterFlushAsync();
+                StopReadingLocked();
                 return;
             }
 
@@ -71,20 +70,6 @@ public sealed partial class WebSocketConnection
                 _keepAliveTimer.Change(_options.PingInterval!.Value, Timeout.InfiniteTimeSpan);
             }
         }
-    }
-
-    private async Task AbortAfterFlushAsync()
-    {
-        // A dead peer will not answer the close frame: send it if the network still takes it, then drop TCP.
-        try
-        {
-            await WaitFlushedAsync().WaitAsync(_options.CloseTimeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
-
-        _abortTransport();
     }
 
     private void WritePingLocked(uint id)

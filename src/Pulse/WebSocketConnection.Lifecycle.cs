@@ -38,7 +38,9 @@ public sealed partial class WebSocketConnection
     {
         Log.Opened(_logger, Id, Role, RemoteEndPoint?.ToString() ?? "", Path);
         StartKeepAlive();
-        var receiving = ReceiveLoopAsync();
+
+        // The connection closes on its own schedule, not the handler's: a handler may await Closed.
+        var closing = CloseWhenReceivingEndsAsync(ReceiveLoopAsync());
         if (handler is not null)
         {
             var code = CloseCode.NormalClosure;
@@ -64,12 +66,31 @@ public sealed partial class WebSocketConnection
             }
         }
 
+        await closing.ConfigureAwait(false);
+    }
+
+    private async Task CloseWhenReceivingEndsAsync(Task receiving)
+    {
         await receiving.ConfigureAwait(false);
 
         // Everything framed (the last close frame included) reaches the transport before it is closed, unless
         // the close timeout gives up on a peer that stopped reading.
         await WaitFlushedAsync().ConfigureAwait(false);
         Finish();
+    }
+
+    /// <summary>
+    /// Fails the connection from this side (RFC 6455 §7.1.7): the close frame is already queued; stop reading
+    /// so the connection ends once it is flushed, with a graceful TCP close rather than a reset that could
+    /// destroy the close frame in flight.
+    /// </summary>
+    private void StopReadingLocked()
+    {
+        _discardIncoming = true;
+        _transport.Input.CancelPendingRead();
+
+        // A receive loop blocked on a full queue wakes up too.
+        _incoming.Writer.TryComplete();
     }
 
     /// <summary>Ends the connection on behalf of a server that is stopping or a client being disposed.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Threading.Channels;
 using Pulse.Protocol;
 
 namespace Pulse;
@@ -81,7 +82,7 @@ public sealed partial class WebSocketConnection
                 }
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or Microsoft.AspNetCore.Connections.ConnectionAbortedException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or ChannelClosedException or Microsoft.AspNetCore.Connections.ConnectionAbortedException or Microsoft.AspNetCore.Connections.ConnectionResetException)
         {
             // The transport ended under us (reset, abort, close timeout): the state below says how.
         }

@@ -8,42 +8,59 @@ public sealed class BackpressureTests
     [Fact]
     public async Task SendAsync_WaitsWhileOverWriteLimit_ThenCompletesWhenThePeerReads()
     {
-        var blocked = new TaskCompletionSource<(Task Pending, int Buffered)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        const int WriteLimit = 64 * 1024;
+        const int Count = 2000; // 32 MB: far more than the socket buffers between the two ends hold
         var chunk = new byte[16 * 1024];
+        var sent = 0;
+        var mostBuffered = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await LoopbackServer.StartAsync(
             async ws =>
             {
-                // The peer never reads: sooner or later the kernel's buffers fill and SendAsync must wait.
-                for (var i = 0; i < 20_000; i++)
+                for (var i = 0; i < Count; i++)
                 {
                     var send = ws.SendAsync(chunk);
-                    if (!send.IsCompleted)
-                    {
-                        blocked.TrySetResult((send.AsTask(), ws.BufferedBytes));
-                        await send;
-                        return;
-                    }
+                    mostBuffered = Math.Max(mostBuffered, ws.BufferedBytes);
+                    await send;
+                    Volatile.Write(ref sent, i + 1);
                 }
 
-                blocked.TrySetException(new InvalidOperationException("SendAsync never waited"));
+                done.TrySetResult();
             },
-            new ServerOptions { WriteLimit = 64 * 1024, MaxMessageSize = 1024 });
+            new ServerOptions { WriteLimit = WriteLimit, MaxMessageSize = 1024 });
         await using var raw = await RawWebSocket.OpenAsync(server.Port);
 
-        var (pending, buffered) = await blocked.Task.DefaultTimeout();
-        Assert.False(pending.IsCompleted);
-        Assert.InRange(buffered, 64 * 1024, 64 * 1024 + chunk.Length + 64);
+        // While the peer does not read, the sender stalls once every buffer on the way is full.
+        var stalledAt = await WaitUntilStalledAsync(() => Volatile.Read(ref sent));
+        Assert.InRange(stalledAt, 1, Count - 1);
 
-        // Reading drains the buffers, and the waiting send completes.
-        var reading = Task.Run(async () =>
+        // Reading drains the buffers, and every waiting send completes.
+        for (var i = 0; i < Count; i++)
         {
-            while (!pending.IsCompleted)
+            Assert.Equal(chunk.Length, (await raw.ReceiveFrameAsync()).Payload.Length);
+        }
+
+        await done.Task.DefaultTimeout();
+        Assert.InRange(mostBuffered, 1, WriteLimit + chunk.Length + 14);
+    }
+
+    private static async Task<int> WaitUntilStalledAsync(Func<int> progress)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        var last = progress();
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(300);
+            var now = progress();
+            if (now == last && now > 0)
             {
-                await raw.ReceiveFrameAsync();
+                return now;
             }
-        });
-        await pending.DefaultTimeout();
-        await reading.DefaultTimeout();
+
+            last = now;
+        }
+
+        throw new TimeoutException("the sender never stalled");
     }
 
     [Fact]
