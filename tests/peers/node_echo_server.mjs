@@ -20,13 +20,25 @@ server.on('connection', (ws, request) => {
     if (closeAfterEcho) ws.close(Number(closeAfterEcho[1]), 'server closing');
   });
   ws.on('error', (error) => console.error(`ws error: ${error.message}`));
-  ws.on('close', (code, reason) => console.log(`closed ${code} ${reason.toString('utf8')}`));
+  ws.on('close', (code, reason) => {
+    console.log(`closed ${code} ${reason.toString('utf8')}`);
+    exitWhenIdle();
+  });
 });
 
-function stop(exitCode) {
-  for (const client of server.clients) client.terminate();
-  server.close(() => process.exit(exitCode));
-  setTimeout(() => process.exit(exitCode), 5000).unref();
+// Lets connections still closing print their "closed" line (for up to 5 s), then exits.
+let exitCode = null;
+function exitWhenIdle() {
+  if (exitCode !== null && server.clients.size === 0) server.close(() => process.exit(exitCode));
+}
+
+function stop(code) {
+  exitCode = code;
+  exitWhenIdle();
+  setTimeout(() => {
+    for (const client of server.clients) client.terminate();
+    process.exit(code);
+  }, 5000).unref();
 }
 
 const timeout = Number(process.env.PEER_TIMEOUT ?? '300');
