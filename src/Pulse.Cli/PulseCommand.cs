@@ -21,7 +21,8 @@ internal static class PulseCommand
         if (parse.Errors.Count > 0)
         {
             // DESIGN: a wrong flag gets one line and a non-zero exit, never a screen of help.
-            await error.WriteLineAsync($"pulse: {parse.Errors[0].Message} (see 'pulse --help')").ConfigureAwait(false);
+            var message = string.Join(' ', parse.Errors[0].Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await error.WriteLineAsync($"pulse: {message} (see 'pulse --help')").ConfigureAwait(false);
             return UsageError;
         }
 

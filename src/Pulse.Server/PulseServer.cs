@@ -55,8 +55,14 @@ public sealed partial class PulseServer : IAsyncDisposable
             console.SingleLine = true;
             console.TimestampFormat = "HH:mm:ss ";
         });
+
+        // Logs go to stderr, so stdout carries only what the program itself says.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // A failure to start is reported by the caller in one line, not as a logged stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddSingleton<IHostLifetime, ProgramOwnedLifetime>();
         builder.Services.AddPulseWebSockets();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));

@@ -59,9 +59,9 @@ public sealed partial class WebSocketConnection
                 code = CloseCode.InternalError;
             }
 
-            _discardIncoming = true;
             lock (_lock)
             {
+                DiscardIncomingLocked();
                 StartCloseLocked(code, code == CloseCode.NormalClosure ? "" : "internal error");
             }
         }
@@ -86,11 +86,8 @@ public sealed partial class WebSocketConnection
     /// </summary>
     private void StopReadingLocked()
     {
-        _discardIncoming = true;
+        DiscardIncomingLocked();
         _transport.Input.CancelPendingRead();
-
-        // A receive loop blocked on a full queue wakes up too.
-        _incoming.Writer.TryComplete();
     }
 
     /// <summary>Ends the connection on behalf of a server that is stopping or a client being disposed.</summary>
@@ -103,7 +100,8 @@ public sealed partial class WebSocketConnection
             return;
         }
 
-        _discardIncoming = _discardIncoming || code != CloseCode.NormalClosure;
+        // Whoever closes from this side will read no more; the peer's answer must not wait behind a full queue.
+        DiscardIncomingLocked();
         _protocol.WriteClose(_outgoing, code, reason);
         ScheduleDrainLocked();
         ArmCloseTimeoutLocked();

@@ -17,6 +17,9 @@ public sealed partial class WebSocketConnection
     // then dropped instead of queued, so a full queue cannot stall the closing handshake.
     private volatile bool _discardIncoming;
 
+    // Allocated only when the receive loop has to wait for room in a full queue: closing cancels that wait.
+    private CancellationTokenSource? _queueWait;
+
     private async Task ReceiveLoopAsync()
     {
         var input = _transport.Input;
@@ -46,12 +49,9 @@ public sealed partial class WebSocketConnection
                         switch (received.Kind)
                         {
                             case ProtocolEventKind.Data:
-                                if (Assemble(received) is { } message && !_discardIncoming)
+                                if (Assemble(received) is { } message && !_discardIncoming && !_incoming.Writer.TryWrite(message))
                                 {
-                                    if (!_incoming.Writer.TryWrite(message))
-                                    {
-                                        await _incoming.Writer.WriteAsync(message).ConfigureAwait(false);
-                                    }
+                                    await EnqueueWhenRoomAsync(message).ConfigureAwait(false);
                                 }
 
                                 break;
@@ -100,6 +100,41 @@ public sealed partial class WebSocketConnection
             }
 
             _incoming.Writer.TryComplete();
+        }
+    }
+
+    private async ValueTask EnqueueWhenRoomAsync(Message message)
+    {
+        CancellationToken token;
+        lock (_lock)
+        {
+            if (_discardIncoming)
+            {
+                return;
+            }
+
+            _queueWait ??= new CancellationTokenSource();
+            token = _queueWait.Token;
+        }
+
+        try
+        {
+            await _incoming.Writer.WriteAsync(message, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_discardIncoming)
+        {
+            // The application closed while this message waited: it will not be read.
+        }
+    }
+
+    /// <summary>Drops incoming data from now on, and wakes a receive loop waiting for room in the queue.</summary>
+    private void DiscardIncomingLocked()
+    {
+        _discardIncoming = true;
+        if (_queueWait is { } wait)
+        {
+            // Cancelled off this thread: the loop's continuation must not run inside our lock.
+            ThreadPool.UnsafeQueueUserWorkItem(static w => w.Cancel(), wait, preferLocal: false);
         }
     }
 

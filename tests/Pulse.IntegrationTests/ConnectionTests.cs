@@ -191,6 +191,25 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task CloseWhileIncomingQueueIsFull_CompletesWithoutWaitingForTheCloseTimeout()
+    {
+        // The server floods; the client reads nothing, so its queue fills and its receive loop waits for room.
+        await using var server = await LoopbackServer.StartAsync(async ws =>
+        {
+            for (var i = 0; i < 100_000 && ws.State == Protocol.ProtocolState.Open; i++)
+            {
+                await ws.SendAsync($"message {i}");
+            }
+        });
+        var client = await WebSocketClient.ConnectAsync(server.Uri(), new ClientOptions { MaxQueue = 4, CloseTimeout = TimeSpan.FromMinutes(5) }).DefaultTimeout();
+        await Task.Delay(200);
+
+        await client.CloseAsync().DefaultTimeout();
+
+        Assert.Equal(CloseCode.NormalClosure, client.CloseReceived?.Code);
+    }
+
+    [Fact]
     public async Task PeerVanishesWithoutClose_LoopEndsWithErrorKind1006()
     {
         var failure = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);

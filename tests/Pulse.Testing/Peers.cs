@@ -16,7 +16,9 @@ public static class Peers
     public const string Node = "node";
 
     /// <summary>The folder with the peer scripts and their node_modules (tests/peers in the repository).</summary>
-    public static string Directory { get; } = FindPeersDirectory();
+    public static string Directory => s_directory.Value;
+
+    private static readonly Lazy<string> s_directory = new(FindPeersDirectory);
 
     public static string Script(string name) => Path.Combine(Directory, name);
 
@@ -99,7 +101,6 @@ public static class Peers
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = Directory,
         };
         foreach (var argument in arguments)
         {

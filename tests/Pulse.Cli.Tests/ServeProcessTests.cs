@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using Pulse.Testing;
+
+namespace Pulse.Cli.Tests;
+
+/// <summary>The real program as a user runs it: `pulse serve` serves /echo and /healthz, and SIGTERM drains with 1001 and exits 0.</summary>
+public sealed partial class ServeProcessTests
+{
+    [Fact]
+    public async Task Serve_EchoesAndAnswersHealthz_ThenSigtermClosesClientsWith1001AndExitsZero()
+    {
+        using var serve = PulseProgram.Start("serve", "--listen", "127.0.0.1:0");
+        try
+        {
+            var port = await ReadPortAsync(serve);
+            using var http = new HttpClient();
+            var health = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/healthz")).DefaultTimeout();
+            var ws = await WebSocketClient.ConnectAsync($"ws://127.0.0.1:{port}/echo").DefaultTimeout();
+            await ws.SendAsync("over the real program").DefaultTimeout();
+            var echoed = await ws.ReceiveAsync().DefaultTimeout();
+            var connect = PulseProgram.Run("from pulse connect\n", "connect", $"ws://127.0.0.1:{port}/echo");
+
+            PulseProgram.Terminate(serve);
+            var closed = await Assert.ThrowsAsync<ConnectionClosedOkException>(() => ws.ReceiveAsync().DefaultTimeout());
+            Assert.True(serve.WaitForExit(TestTimeouts.Scaled(TimeSpan.FromSeconds(30))));
+
+            Assert.Equal("OK\n", health);
+            Assert.Equal("over the real program", echoed.Text);
+            Assert.Equal(0, connect.ExitCode);
+            Assert.Contains("< from pulse connect", connect.Output, StringComparison.Ordinal);
+            Assert.Equal(CloseCode.GoingAway, closed.Received?.Code);
+            Assert.Equal(0, serve.ExitCode);
+        }
+        finally
+        {
+            if (!serve.HasExited)
+            {
+                serve.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Serve_PortInUse_OneLineAndExit1()
+    {
+        await using var holder = await PulseServerFixture.StartAsync();
+        var port = holder.EndPoints[0].Port;
+
+        var (code, output, error) = PulseProgram.Run(null, "serve", "--listen", $"127.0.0.1:{port}");
+
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.StartsWith($"pulse serve: cannot listen on 127.0.0.1:{port}", error.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<int> ReadPortAsync(System.Diagnostics.Process serve)
+    {
+        while (await serve.StandardOutput.ReadLineAsync().DefaultTimeout(TestTimeouts.Scaled(TimeSpan.FromSeconds(60))) is { } line)
+        {
+            if (ListeningLine().Match(line) is { Success: true } match)
+            {
+                return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException("pulse serve exited before listening: " + await serve.StandardError.ReadToEndAsync());
+    }
+
+    [GeneratedRegex(@"listening on ws://127\.0\.0\.1:(\d+)/")]
+    private static partial Regex ListeningLine();
+}
