@@ -15,7 +15,7 @@ namespace Pulse.Hub.Hosting;
 /// <remarks>Thread-safe. Get it from dependency injection after <c>services.AddPulseHub()</c>.</remarks>
 public sealed partial class HubNode : IBrokerHandler, IAsyncDisposable
 {
-    internal static readonly IEnvelopeCodec[] Codecs = [new JsonEnvelopeCodec(), new ProtobufEnvelopeCodec()];
+    internal static IEnvelopeCodec[] Codecs { get; } = [new JsonEnvelopeCodec(), new ProtobufEnvelopeCodec()];
 
     private readonly ConcurrentDictionary<string, ChannelMembers> _channels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HubConnection> _connections = new(StringComparer.Ordinal);
