@@ -80,8 +80,8 @@ public sealed partial class HubNode : IBrokerHandler, IAsyncDisposable
     }
 
     /// <summary>Publishes <paramref name="value"/> serialized as JSON to <paramref name="channel"/>; returns its position.</summary>
-    public Task<StreamPosition> PublishAsync<T>(string channel, T value, bool ackRequired = false, CancellationToken cancellationToken = default) =>
-        PublishAsync(channel, JsonSerializer.SerializeToUtf8Bytes(value), ackRequired, cancellationToken);
+    public Task<StreamPosition> PublishAsJsonAsync<T>(string channel, T value, bool ackRequired = false, CancellationToken cancellationToken = default) =>
+        PublishAsync(channel, new ReadOnlyMemory<byte>(JsonSerializer.SerializeToUtf8Bytes(value)), ackRequired, cancellationToken);
 
     /// <summary>
     /// Sends <paramref name="data"/> to every connection of <paramref name="user"/> on this node as a
