@@ -86,7 +86,7 @@ internal sealed class Measurement
             }
 
             now = Stopwatch.GetTimestamp();
-            if (now - lastTime >= ToTicks(s_progressInterval))
+            if (now - lastTime >= ToTicks(s_progressInterval) || now >= MeasureUntil)
             {
                 var count = counter();
                 var rate = (count - lastCount) / ((double)(now - lastTime) / Stopwatch.Frequency);
