@@ -89,12 +89,9 @@ internal abstract class ConnectionLoop
                 await AfterReadAsync().ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or InvalidDataException)
         {
-            Fail(e.Message);
-        }
-        catch (InvalidDataException e)
-        {
+            // InvalidDataException: the server broke the framing rules ServerFrameReader relies on.
             Fail(e.Message);
         }
     }
