@@ -15,6 +15,7 @@ internal static class PulseCommand
         {
             ServeCommand.Create(console),
             ConnectCommand.Create(console),
+            TokenCommand.Create(console),
         };
 
         var parse = root.Parse(args);
