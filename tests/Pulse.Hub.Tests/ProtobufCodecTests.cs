@@ -210,16 +210,17 @@ public sealed class ProtobufCodecTests
     }
 
     [Fact]
-    public void WriteMessage_ManyRecipients_EncodedOnce()
+    public void WriteMessage_SameBytesEveryTime_CacheLeftToTheHost()
     {
         var publication = new Publication(5, "{}"u8.ToArray(), null, 1);
-        ProtobufEnvelopeCodec.Instance.WriteMessage(new ArrayBufferWriter<byte>(), "c", "e1", publication);
-        var cached = publication.EncodedCache[1];
+        var first = new ArrayBufferWriter<byte>();
+        var second = new ArrayBufferWriter<byte>();
 
-        ProtobufEnvelopeCodec.Instance.WriteMessage(new ArrayBufferWriter<byte>(), "c", "e1", publication);
+        ProtobufEnvelopeCodec.Instance.WriteMessage(first, "c", "e1", publication);
+        ProtobufEnvelopeCodec.Instance.WriteMessage(second, "c", "e1", publication);
 
-        Assert.NotNull(cached);
-        Assert.Same(cached, publication.EncodedCache[1]);
+        Assert.Equal(first.WrittenSpan.ToArray(), second.WrittenSpan.ToArray());
+        Assert.All(publication.EncodedCache, Assert.Null);
     }
 
     private static Wire.Envelope WriteAndParse(ServerEnvelope envelope)
