@@ -7,7 +7,8 @@ internal readonly record struct ListenAddress(string Host, int Port)
 {
     public const string DefaultHost = "127.0.0.1";
 
-    public static ListenAddress Parse(string value)
+    /// <summary>Parses <paramref name="value"/>; a bad value is a usage error naming <paramref name="source"/> (a flag or a configuration key).</summary>
+    public static ListenAddress Parse(string value, string source = "--listen")
     {
         var text = value.Trim();
         string host;
@@ -17,7 +18,7 @@ internal readonly record struct ListenAddress(string Host, int Port)
             var close = text.IndexOf(']', StringComparison.Ordinal);
             if (close < 0 || close + 1 >= text.Length || text[close + 1] != ':')
             {
-                throw new UsageException($"--listen '{value}': expected [IPv6]:PORT");
+                throw new UsageException($"{Describe(source, value)}: expected [IPv6]:PORT");
             }
 
             host = text[1..close];
@@ -36,9 +37,13 @@ internal readonly record struct ListenAddress(string Host, int Port)
 
         if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > 65535)
         {
-            throw new UsageException($"--listen '{value}': the port must be a number from 0 to 65535");
+            throw new UsageException($"{Describe(source, value)}: expected HOST:PORT, the port a number from 0 to 65535");
         }
 
         return new ListenAddress(host, number);
     }
+
+    /// <summary><c>--flag 'value'</c> for a flag, <c>Key = 'value'</c> for a configuration key.</summary>
+    public static string Describe(string source, string value) =>
+        source.StartsWith("--", StringComparison.Ordinal) ? $"{source} '{value}'" : $"{source} = '{value}'";
 }

@@ -11,45 +11,65 @@ internal static class ServeCommand
 {
     public static Command Create(CliConsole console)
     {
-        var listen = new Option<string>("--listen") { Description = "Address and port to listen on: HOST:PORT, [IPv6]:PORT or PORT.", DefaultValueFactory = _ => "127.0.0.1:8765" };
+        var config = new Option<string?>("--config") { Description = "JSON configuration file (the \"Pulse\" section). Default: ./appsettings.json if present." };
+        var printConfig = new Option<bool>("--print-config") { Description = "Print the effective configuration (secrets masked) and exit." };
+        var listen = new Option<string?>("--listen") { Description = "Address and port to listen on: HOST:PORT, [IPv6]:PORT or PORT. Default: 127.0.0.1:8765." };
         var certificate = new Option<string?>("--cert") { Description = "TLS certificate file (PEM or PFX) to serve wss." };
         var key = new Option<string?>("--key") { Description = "PEM private key file, when not inside the certificate file." };
         var password = new Option<string?>("--cert-password") { Description = "Password of a PFX certificate." };
         var origins = new Option<string[]>("--origin") { Description = "An allowed Origin (exact, or https://*.example.com); repeat for several. Default: any.", AllowMultipleArgumentsPerToken = false };
-        var drain = new Option<double>("--drain-timeout") { Description = "Seconds to wait for connections to close on shutdown.", DefaultValueFactory = _ => 10 };
+        var drain = new Option<double?>("--drain-timeout") { Description = "Seconds to wait for connections to close on shutdown. Default: 10." };
         var tokenSecret = new Option<string?>("--token-secret") { Description = "HS256 secret of hub tokens (at least 32 characters). Default: $PULSE_TOKEN_SECRET, else the development secret." };
+        var tokenSecretFile = new Option<string?>("--token-secret-file") { Description = "A file holding the HS256 secret of hub tokens." };
         var noAnonymous = new Option<bool>("--no-anonymous") { Description = "Require a token on the hub (anonymous clients are allowed by default, for development)." };
-        var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level: Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => LogLevel.Information };
+        var logLevel = new Option<LogLevel?>("--log-level") { Description = "Least severe log level: Trace, Debug, Information, Warning, Error. Default: Information." };
 
-        var command = new Command("serve", "Run the Pulse server: the hub at /ws, /echo, /broadcast and /healthz.") { listen, certificate, key, password, origins, drain, tokenSecret, noAnonymous, logLevel };
+        var command = new Command("serve", "Run the Pulse server: the hub at /ws, /echo, /broadcast and /healthz.")
+        {
+            config, printConfig, listen, certificate, key, password, origins, drain, tokenSecret, tokenSecretFile, noAnonymous, logLevel,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var address = ListenAddress.Parse(parse.GetValue(listen)!);
-            var drainSeconds = parse.GetValue(drain);
-            if (drainSeconds <= 0 || double.IsNaN(drainSeconds))
+            // Only the flags actually given go over the file and the environment.
+            var flags = new Dictionary<string, (string Flag, string? Value)>(StringComparer.OrdinalIgnoreCase);
+            void Flag(string settingKey, Option option, string? value)
             {
-                throw new UsageException($"--drain-timeout {drainSeconds.ToString(CultureInfo.InvariantCulture)}: must be a positive number of seconds");
+                if (parse.GetResult(option) is { Implicit: false })
+                {
+                    flags[settingKey] = (option.Name, value);
+                }
             }
 
-            var options = new ServeOptions
+            Flag("Listen", listen, parse.GetValue(listen));
+            Flag("Tls:Certificate", certificate, parse.GetValue(certificate));
+            Flag("Tls:Key", key, parse.GetValue(key));
+            Flag("Tls:Password", password, parse.GetValue(password));
+            Flag("Origins", origins, string.Join(',', parse.GetValue(origins) ?? []));
+            Flag("DrainTimeout", drain, parse.GetValue(drain)?.ToString(CultureInfo.InvariantCulture));
+            Flag("Hub:TokenSecret", tokenSecret, parse.GetValue(tokenSecret));
+            Flag("Hub:TokenSecretFile", tokenSecretFile, parse.GetValue(tokenSecretFile));
+            if (parse.GetValue(noAnonymous))
             {
-                Host = address.Host,
-                Port = address.Port,
-                CertificatePath = parse.GetValue(certificate),
-                KeyPath = parse.GetValue(key),
-                CertificatePassword = parse.GetValue(password),
-                Origins = parse.GetValue(origins) is { Length: > 0 } list ? list : null,
-                DrainTimeout = TimeSpan.FromSeconds(drainSeconds),
-                TokenSecret = parse.GetValue(tokenSecret) ?? NonEmpty(Environment.GetEnvironmentVariable("PULSE_TOKEN_SECRET")),
-                AllowAnonymous = !parse.GetValue(noAnonymous),
-                LogLevel = parse.GetValue(logLevel),
-            };
-            return await RunAsync(options, console, cancellationToken).ConfigureAwait(false);
+                Flag("Hub:AllowAnonymous", noAnonymous, "false");
+            }
+
+            Flag("LogLevel", logLevel, parse.GetValue(logLevel)?.ToString());
+
+            var settings = ServeSettings.Load(parse.GetValue(config), Environment.GetEnvironmentVariables(), flags);
+            if (parse.GetValue(printConfig))
+            {
+                foreach (var line in settings.Describe())
+                {
+                    await console.Output.WriteLineAsync(line).ConfigureAwait(false);
+                }
+
+                return 0;
+            }
+
+            return await RunAsync(settings.Options, console, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static async Task<int> RunAsync(ServeOptions options, CliConsole console, CancellationToken cancellationToken)
     {

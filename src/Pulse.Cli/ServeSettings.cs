@@ -1,0 +1,268 @@
+using System.Collections;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Pulse.Server;
+
+namespace Pulse.Cli;
+
+/// <summary>
+/// The configuration of <c>pulse serve</c>: <c>appsettings.json</c> (the <c>Pulse</c> section), then environment
+/// variables <c>PULSE__…</c>, then flags, each overriding the one before; validated into <see cref="ServeOptions"/>.
+/// A bad value is a <see cref="UsageException"/> naming the flag or the key.
+/// </summary>
+internal sealed class ServeSettings
+{
+    /// <summary>The configuration section, and the prefix of environment variables (<c>PULSE__Hub__AllowAnonymous</c>).</summary>
+    public const string Section = "Pulse";
+
+    public const string DefaultConfigFile = "appsettings.json";
+
+    /// <summary>Every key, in the order <c>--print-config</c> prints them; the secret ones are masked there.</summary>
+    private static readonly (string Key, bool Secret)[] s_keys =
+    [
+        ("Listen", false),
+        ("Tls:Certificate", false),
+        ("Tls:Key", false),
+        ("Tls:Password", true),
+        ("Origins", false),
+        ("DrainTimeout", false),
+        ("PingInterval", false),
+        ("PingTimeout", false),
+        ("EchoMaxMessageSize", false),
+        ("LogLevel", false),
+        ("Hub:AllowAnonymous", false),
+        ("Hub:TokenSecret", true),
+        ("Hub:TokenSecretFile", false),
+    ];
+
+    private readonly IConfigurationSection _section;
+    private readonly IReadOnlyDictionary<string, string> _flagNames;
+
+    private ServeSettings(IConfigurationSection section, IReadOnlyDictionary<string, string> flagNames, ServeOptions options)
+    {
+        _section = section;
+        _flagNames = flagNames;
+        Options = options;
+    }
+
+    /// <summary>The validated options.</summary>
+    public ServeOptions Options { get; }
+
+    /// <summary>
+    /// Reads and validates the configuration.
+    /// </summary>
+    /// <param name="configFile">The JSON file from <c>--config</c> (must exist), or null for <c>./appsettings.json</c> if present.</param>
+    /// <param name="environment">The environment variables; only <c>PULSE__…</c> ones are read (and <c>PULSE_TOKEN_SECRET</c>).</param>
+    /// <param name="flags">The flags given on the command line: key (without the section) → (flag name, value).</param>
+    /// <exception cref="UsageException">A value is invalid; the message is one line naming it.</exception>
+    public static ServeSettings Load(string? configFile, IDictionary environment, IReadOnlyDictionary<string, (string Flag, string? Value)> flags)
+    {
+        var builder = new ConfigurationBuilder();
+        if (configFile is not null)
+        {
+            var path = Path.GetFullPath(configFile);
+            if (!File.Exists(path))
+            {
+                throw new UsageException($"--config '{configFile}': no such file");
+            }
+
+            builder.AddJsonFile(path, optional: false, reloadOnChange: false);
+        }
+        else
+        {
+            var path = Path.GetFullPath(DefaultConfigFile);
+            if (File.Exists(path))
+            {
+                configFile = DefaultConfigFile;
+                builder.AddJsonFile(path, optional: true, reloadOnChange: false);
+            }
+        }
+
+        builder.AddInMemoryCollection(FromEnvironment(environment));
+        builder.AddInMemoryCollection(flags.Select(flag => new KeyValuePair<string, string?>($"{Section}:{flag.Key}", flag.Value.Value)));
+        IConfigurationRoot root;
+        try
+        {
+            root = builder.Build();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException($"--config '{configFile}': {OneLine(e.InnerException?.Message ?? e.Message)}");
+        }
+
+        var flagNames = flags.ToDictionary(flag => flag.Key, flag => flag.Value.Flag, StringComparer.OrdinalIgnoreCase);
+        var section = root.GetSection(Section);
+        var settings = new ServeSettings(section, flagNames, new ServeOptions());
+        settings.Bind(environment);
+        return settings;
+    }
+
+    /// <summary>The effective values, one <c>Pulse:Key = value</c> line each, secrets masked.</summary>
+    public IEnumerable<string> Describe()
+    {
+        foreach (var (key, secret) in s_keys)
+        {
+            var value = Display(key);
+            yield return $"{Section}:{key} = {(secret && value != "" ? "********" : value)}";
+        }
+    }
+
+    private static IEnumerable<KeyValuePair<string, string?>> FromEnvironment(IDictionary environment)
+    {
+        const string prefix = Section + "__";
+        foreach (DictionaryEntry entry in environment)
+        {
+            if (entry.Key is string name && name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return new($"{Section}:{name[prefix.Length..].Replace("__", ":", StringComparison.Ordinal)}", entry.Value as string);
+            }
+        }
+    }
+
+    private static string OneLine(string text) =>
+        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private string Display(string key) => key switch
+    {
+        "Listen" => Options.Host.Contains(':', StringComparison.Ordinal) ? $"[{Options.Host}]:{Options.Port}" : $"{Options.Host}:{Options.Port}",
+        "Tls:Certificate" => Options.CertificatePath ?? "",
+        "Tls:Key" => Options.KeyPath ?? "",
+        "Tls:Password" => Options.CertificatePassword ?? "",
+        "Origins" => Options.Origins is null ? "(any)" : string.Join(", ", Options.Origins),
+        "DrainTimeout" => Seconds(Options.DrainTimeout),
+        "PingInterval" => Options.PingInterval is { } interval ? Seconds(interval) : "0",
+        "PingTimeout" => Options.PingTimeout is { } timeout ? Seconds(timeout) : "0",
+        "EchoMaxMessageSize" => Options.EchoMaxMessageSize.ToString(CultureInfo.InvariantCulture),
+        "LogLevel" => Options.LogLevel.ToString(),
+        "Hub:AllowAnonymous" => Options.AllowAnonymous ? "true" : "false",
+        "Hub:TokenSecret" => Options.TokenSecret ?? "",
+        "Hub:TokenSecretFile" => _section["Hub:TokenSecretFile"] ?? "",
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, null),
+    };
+
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+
+    private void Bind(IDictionary environment)
+    {
+        var options = Options;
+        if (Value("Listen") is { } listen)
+        {
+            var address = ListenAddress.Parse(listen, Source("Listen"));
+            options.Host = address.Host;
+            options.Port = address.Port;
+        }
+
+        options.CertificatePath = Value("Tls:Certificate");
+        options.KeyPath = Value("Tls:Key");
+        options.CertificatePassword = Value("Tls:Password");
+        if (options.KeyPath is not null && options.CertificatePath is null)
+        {
+            throw new UsageException($"{Source("Tls:Key")}: needs a certificate ({Source("Tls:Certificate")}) too");
+        }
+
+        options.Origins = Origins();
+        options.DrainTimeout = PositiveSeconds("DrainTimeout") ?? options.DrainTimeout;
+        options.PingInterval = OptionalSeconds("PingInterval", options.PingInterval);
+        options.PingTimeout = OptionalSeconds("PingTimeout", options.PingTimeout);
+        if (Value("EchoMaxMessageSize") is { } size)
+        {
+            options.EchoMaxMessageSize = int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes > 0
+                ? bytes
+                : throw Invalid("EchoMaxMessageSize", size, "expected a positive number of bytes");
+        }
+
+        if (Value("LogLevel") is { } level)
+        {
+            options.LogLevel = Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(level, CultureInfo.InvariantCulture, out _)
+                ? parsed
+                : throw Invalid("LogLevel", level, "expected Trace, Debug, Information, Warning, Error, Critical or None");
+        }
+
+        if (Value("Hub:AllowAnonymous") is { } anonymous)
+        {
+            options.AllowAnonymous = bool.TryParse(anonymous, out var allow) ? allow : throw Invalid("Hub:AllowAnonymous", anonymous, "expected true or false");
+        }
+
+        options.TokenSecret = Value("Hub:TokenSecret");
+        if (Value("Hub:TokenSecretFile") is { } secretFile)
+        {
+            if (options.TokenSecret is not null)
+            {
+                throw new UsageException($"{Source("Hub:TokenSecretFile")}: conflicts with {Source("Hub:TokenSecret")}; give one of them");
+            }
+
+            try
+            {
+                options.TokenSecret = File.ReadAllText(secretFile).Trim();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Invalid("Hub:TokenSecretFile", secretFile, $"cannot read: {OneLine(e.Message)}");
+            }
+
+            if (options.TokenSecret.Length == 0)
+            {
+                throw Invalid("Hub:TokenSecretFile", secretFile, "the file is empty");
+            }
+        }
+
+        // The older, documented variable: used when no configured secret is found.
+        options.TokenSecret ??= environment["PULSE_TOKEN_SECRET"] is string { Length: > 0 } legacy ? legacy : null;
+        if (options.TokenSecret is { Length: < 32 })
+        {
+            throw new UsageException($"{Source("Hub:TokenSecret")}: must be at least 32 characters");
+        }
+    }
+
+    private string[]? Origins()
+    {
+        var section = _section.GetSection("Origins");
+        var list = section.Value is { } joined
+            ? joined.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : section.GetChildren().Select(child => child.Value).OfType<string>().Where(value => value.Length > 0).ToArray();
+        foreach (var origin in list)
+        {
+            var pattern = origin.Replace("://*.", "://wildcard.", StringComparison.Ordinal);
+            if (!Uri.TryCreate(pattern, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || origin.EndsWith('/'))
+            {
+                throw Invalid("Origins", origin, "expected an origin like https://example.com or https://*.example.com");
+            }
+        }
+
+        return list.Length > 0 ? list : null;
+    }
+
+    private TimeSpan? PositiveSeconds(string key)
+    {
+        if (Value(key) is not { } text)
+        {
+            return null;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2
+            ? TimeSpan.FromSeconds(seconds)
+            : throw Invalid(key, text, "expected a positive number of seconds");
+    }
+
+    private TimeSpan? OptionalSeconds(string key, TimeSpan? fallback)
+    {
+        if (Value(key) is not { } text)
+        {
+            return fallback;
+        }
+
+        if (text == "0")
+        {
+            return null;
+        }
+
+        return PositiveSeconds(key);
+    }
+
+    private string? Value(string key) => _section[key] is { Length: > 0 } value ? value : null;
+
+    private string Source(string key) => _flagNames.TryGetValue(key, out var flag) ? flag : $"{Section}:{key}";
+
+    private UsageException Invalid(string key, string value, string problem) => new($"{ListenAddress.Describe(Source(key), value)}: {problem}");
+}

@@ -1,0 +1,154 @@
+using System.Collections;
+using Pulse.Testing;
+
+namespace Pulse.Cli.Tests;
+
+/// <summary>pulse serve's configuration: appsettings.json, then PULSE__ environment variables, then flags; bad values are one line and exit 2.</summary>
+public sealed class ServeSettingsTests : IDisposable
+{
+    private const string FileSecret = "secret-from-the-json-file-0123456789";
+    private readonly string _directory = Directory.CreateTempSubdirectory("pulse-settings-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string WriteConfig(string json)
+    {
+        var path = Path.Combine(_directory, "settings.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static Dictionary<string, (string Flag, string? Value)> Flags(params (string Key, string Flag, string Value)[] flags) =>
+        flags.ToDictionary(flag => flag.Key, flag => (flag.Flag, (string?)flag.Value), StringComparer.OrdinalIgnoreCase);
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await PulseCommand.RunAsync(args, new StringReader(""), output, error).DefaultTimeout(TestTimeouts.Scaled(TimeSpan.FromSeconds(60)));
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Load_Nothing_DefaultsRunOnABareMachine()
+    {
+        var options = ServeSettings.Load(null, new Hashtable(), Flags()).Options;
+
+        Assert.Equal("127.0.0.1", options.Host);
+        Assert.Equal(8765, options.Port);
+        Assert.True(options.AllowAnonymous);
+        Assert.Null(options.TokenSecret);
+        Assert.Null(options.Origins);
+    }
+
+    [Fact]
+    public void Load_JsonEnvironmentAndFlags_FlagsWinOverEnvironmentWhichWinsOverJson()
+    {
+        var file = WriteConfig("""{ "Pulse": { "Listen": "127.0.0.1:1001", "DrainTimeout": 1, "LogLevel": "Debug", "Hub": { "AllowAnonymous": true } } }""");
+        var environment = new Hashtable
+        {
+            ["PULSE__Listen"] = "127.0.0.1:1002",
+            ["PULSE__DrainTimeout"] = "2",
+            ["PULSE__Hub__AllowAnonymous"] = "false",
+            ["UNRELATED__Listen"] = "nonsense",
+        };
+
+        var options = ServeSettings.Load(file, environment, Flags(("Listen", "--listen", "127.0.0.1:1003"))).Options;
+
+        Assert.Equal(1003, options.Port);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.DrainTimeout);
+        Assert.False(options.AllowAnonymous);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, options.LogLevel);
+    }
+
+    [Fact]
+    public void Load_OriginsAsJsonArrayOrCommaSeparatedVariable_BothBind()
+    {
+        var file = WriteConfig("""{ "Pulse": { "Origins": [ "https://a.example", "https://*.b.example" ] } }""");
+
+        var fromJson = ServeSettings.Load(file, new Hashtable(), Flags()).Options;
+        var fromEnvironment = ServeSettings.Load(null, new Hashtable { ["PULSE__Origins"] = "https://c.example, https://d.example" }, Flags()).Options;
+
+        Assert.Equal(["https://a.example", "https://*.b.example"], fromJson.Origins);
+        Assert.Equal(["https://c.example", "https://d.example"], fromEnvironment.Origins);
+    }
+
+    [Fact]
+    public void Load_TokenSecretFile_ReadsTheSecretWithoutItsNewline()
+    {
+        var secretFile = Path.Combine(_directory, "secret");
+        File.WriteAllText(secretFile, FileSecret + "\n");
+
+        var options = ServeSettings.Load(null, new Hashtable(), Flags(("Hub:TokenSecretFile", "--token-secret-file", secretFile))).Options;
+
+        Assert.Equal(FileSecret, options.TokenSecret);
+    }
+
+    [Theory]
+    [InlineData("PULSE__Listen", "x", "pulse: Pulse:Listen = 'x': expected HOST:PORT")]
+    [InlineData("PULSE__DrainTimeout", "soon", "pulse: Pulse:DrainTimeout = 'soon': expected a positive number of seconds")]
+    [InlineData("PULSE__Hub__AllowAnonymous", "maybe", "pulse: Pulse:Hub:AllowAnonymous = 'maybe': expected true or false")]
+    [InlineData("PULSE__LogLevel", "loud", "pulse: Pulse:LogLevel = 'loud': expected Trace")]
+    [InlineData("PULSE__Origins", "example.com", "pulse: Pulse:Origins = 'example.com': expected an origin")]
+    [InlineData("PULSE__EchoMaxMessageSize", "-1", "pulse: Pulse:EchoMaxMessageSize = '-1': expected a positive number of bytes")]
+    [InlineData("PULSE__Hub__TokenSecret", "short", "pulse: Pulse:Hub:TokenSecret: must be at least 32 characters")]
+    public void Load_InvalidValue_OneLineNamingTheKey(string variable, string value, string expectedStart)
+    {
+        var error = Assert.Throws<UsageException>(() => ServeSettings.Load(null, new Hashtable { [variable] = value }, Flags()));
+
+        Assert.StartsWith(expectedStart, "pulse: " + error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public async Task Serve_InvalidValueInConfigFile_OneLineAndExit2()
+    {
+        var file = WriteConfig("""{ "Pulse": { "PingTimeout": "-5" } }""");
+
+        var (code, output, error) = await RunAsync("serve", "--config", file);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal("pulse: Pulse:PingTimeout = '-5': expected a positive number of seconds", error.Trim());
+    }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData(null)]
+    public async Task Serve_ConfigFileMissingOrNotJson_OneLineAndExit2(string? json)
+    {
+        var file = json is null ? Path.Combine(_directory, "missing.json") : WriteConfig(json);
+
+        var (code, _, error) = await RunAsync("serve", "--config", file);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"pulse: --config '{file}': ", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task PrintConfig_ShowsEffectiveValues_MasksSecrets_ExitsZero()
+    {
+        var file = WriteConfig($$"""{ "Pulse": { "Listen": "127.0.0.1:1001", "Tls": { "Password": "pfx-password" }, "Hub": { "TokenSecret": "{{FileSecret}}" } } }""");
+
+        var (code, output, error) = await RunAsync("serve", "--config", file, "--print-config", "--listen", "127.0.0.1:1002", "--no-anonymous");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Contains("Pulse:Listen = 127.0.0.1:1002\n", output, StringComparison.Ordinal);
+        Assert.Contains("Pulse:Hub:AllowAnonymous = false\n", output, StringComparison.Ordinal);
+        Assert.Contains("Pulse:Hub:TokenSecret = ********\n", output, StringComparison.Ordinal);
+        Assert.Contains("Pulse:Tls:Password = ********\n", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(FileSecret, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("pfx-password", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_BadFlag_ErrorNamesTheFlagNotTheKey()
+    {
+        var (code, _, error) = await RunAsync("serve", "--listen", "127.0.0.1:notaport");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("pulse: --listen '127.0.0.1:notaport': expected HOST:PORT", error, StringComparison.Ordinal);
+    }
+}
