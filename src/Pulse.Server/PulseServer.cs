@@ -17,10 +17,14 @@ namespace Pulse.Server;
 public sealed partial class PulseServer : IAsyncDisposable
 {
     private readonly RunningApp _app;
+    private readonly Readiness _readiness;
+    private readonly MetricsExporter _metrics;
 
-    private PulseServer(RunningApp app, IServiceProvider services, bool secure)
+    private PulseServer(RunningApp app, IServiceProvider services, bool secure, Readiness readiness, MetricsExporter metrics)
     {
         _app = app;
+        _readiness = readiness;
+        _metrics = metrics;
         Services = services;
         var endPoints = app.EndPoints;
         BaseUri = new Uri($"{(secure ? "wss" : "ws")}://{FormatHost(endPoints[0])}/");
@@ -92,7 +96,15 @@ public sealed partial class PulseServer : IAsyncDisposable
             LoggerFactory = loggerFactory,
         };
 
+        var readiness = new Readiness();
+        var metrics = new MetricsExporter("Pulse");
         app.MapGet("/healthz", () => Results.Text("OK\n"));
+        app.MapGet("/readyz", () => readiness.State switch
+        {
+            ReadinessState.Ready => Results.Text("ready\n"),
+            var state => Results.Text(state == ReadinessState.Draining ? "draining\n" : "starting\n", statusCode: StatusCodes.Status503ServiceUnavailable),
+        });
+        app.MapGet("/metrics", () => Results.Text(metrics.Write(), MetricsExporter.ContentType));
         app.MapWebSocket("/echo", Endpoints.EchoAsync, EndpointOptions(options.EchoMaxMessageSize));
         var room = new BroadcastRoom();
         app.MapWebSocket("/broadcast", room.RunAsync, EndpointOptions(options.EchoMaxMessageSize));
@@ -102,10 +114,11 @@ public sealed partial class PulseServer : IAsyncDisposable
         RunningApp running;
         try
         {
-            running = await RunningApp.StartAsync(app, beforeStop: null, cancellationToken).ConfigureAwait(false);
+            running = await RunningApp.StartAsync(app, beforeStop: readiness.DrainAsync, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException e)
         {
+            metrics.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             throw new IOException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
         }
@@ -120,7 +133,8 @@ public sealed partial class PulseServer : IAsyncDisposable
         {
             Log.DevelopmentSecret(logger);
         }
-        return new PulseServer(running, app.Services, certificate is not null);
+        readiness.State = ReadinessState.Ready;
+        return new PulseServer(running, app.Services, certificate is not null, readiness, metrics);
     }
 
     /// <summary>Stops: refuses new connections, closes open ones with 1001, waits for them up to the drain timeout.</summary>
@@ -129,15 +143,22 @@ public sealed partial class PulseServer : IAsyncDisposable
     /// <summary>Completes when the server has stopped.</summary>
     public Task WaitClosedAsync(CancellationToken cancellationToken = default) => _app.Stopped.WaitAsync(cancellationToken);
 
+    /// <summary>Whether <c>/readyz</c> answers 200: started and not draining.</summary>
+    public bool IsReady => _readiness.State == ReadinessState.Ready;
+
     /// <summary>Stops the server.</summary>
-    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _metrics.Dispose();
+    }
 
     private static string FormatHost(IPEndPoint endPoint) =>
         endPoint.Address.Equals(IPAddress.Any) ? $"127.0.0.1:{endPoint.Port}" : endPoint.ToString();
 
     private static partial class Log
     {
-        [LoggerMessage(100, LogLevel.Information, "Pulse listening on {Addresses}: /ws (hub), /echo, /broadcast, /healthz", EventName = "Listening")]
+        [LoggerMessage(100, LogLevel.Information, "Pulse listening on {Addresses}: /ws (hub), /echo, /broadcast, /healthz, /readyz, /metrics", EventName = "Listening")]
         public static partial void Listening(ILogger logger, string addresses);
 
         [LoggerMessage(101, LogLevel.Warning, "Hub: anonymous clients may connect, subscribe, publish and read presence and history in any channel (development default; turn it off with --no-anonymous)", EventName = "AnonymousAccess")]

@@ -1,3 +1,4 @@
+using Pulse.Internal;
 using Pulse.Protocol;
 
 namespace Pulse;
@@ -37,6 +38,7 @@ public sealed partial class WebSocketConnection
     internal async Task RunAsync(Func<WebSocketConnection, Task>? handler)
     {
         Log.Opened(_logger, Id, Role, RemoteEndPoint?.ToString() ?? "", Path);
+        PulseMetrics.Opened(Role);
         StartKeepAlive();
 
         // The connection closes on its own schedule, not the handler's: a handler may await Closed.
@@ -151,6 +153,7 @@ public sealed partial class WebSocketConnection
 
         var status = CloseStatus ?? new CloseFrame(CloseCode.AbnormalClosure, "");
         Log.Closed(_logger, Id, RemoteEndPoint?.ToString() ?? "", (int)status.Code, status.Reason);
+        PulseMetrics.Closed(Role);
         _closed.TrySetResult();
     }
 }

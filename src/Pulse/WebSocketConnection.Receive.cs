@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
+using Pulse.Internal;
 using Pulse.Protocol;
 
 namespace Pulse;
@@ -205,6 +206,7 @@ public sealed partial class WebSocketConnection
 
         _message = null;
         _messagePooled = false;
+        PulseMetrics.Received(Role, _messageType, data.Length);
         return new Message(_messageType, data);
     }
 

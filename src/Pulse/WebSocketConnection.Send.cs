@@ -35,6 +35,7 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
         {
             ThrowIfNotOpenLocked();
             _protocol.WriteText(_outgoing, text);
+            PulseMetrics.SentText(Role, text);
             return AfterWriteLocked(cancellationToken);
         }
     }
@@ -57,6 +58,7 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
         {
             ThrowIfNotOpenLocked();
             _protocol.WriteMessage(_outgoing, type, payload);
+            PulseMetrics.Sent(Role, type, payload.Length);
             return AfterWriteLocked(cancellationToken);
         }
     }
@@ -93,6 +95,11 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
                     _outgoing.Clear();
                     StartCloseLocked(CloseCode.TryAgainLater, "slow consumer");
                     Log.SlowConsumerClosed(_logger, Id, _options.WriteLimit);
+                    PulseMetrics.SlowConsumerClosed();
+                }
+                else
+                {
+                    PulseMetrics.QueueDropped();
                 }
 
                 return false;
@@ -107,6 +114,7 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
                 _protocol.WriteMessage(_outgoing, frame.Type, frame.Payload.Span);
             }
 
+            PulseMetrics.Sent(Role, frame.Type, frame.Payload.Length);
             ScheduleDrainLocked();
             return true;
         }

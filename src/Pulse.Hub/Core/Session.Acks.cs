@@ -14,6 +14,20 @@ public sealed partial class Session
     // An ack for nothing pending is a duplicate or came too late: both are normal, neither is an error.
     private void OnAck(string messageId) => _acks.Ack(messageId);
 
+    /// <summary>How many deliveries were sent again for want of an ack, since the session began.</summary>
+    internal long AckResends { get; private set; }
+
     // The same SendPublication again (so the same id), or ReportUndeliverable after the last attempt.
-    private void ResendUnacknowledged(long nowMs) => _acks.Due(nowMs, _effects);
+    private void ResendUnacknowledged(long nowMs)
+    {
+        var before = _effects.Count;
+        _acks.Due(nowMs, _effects);
+        for (var i = before; i < _effects.Count; i++)
+        {
+            if (_effects[i] is SendPublication)
+            {
+                AckResends++;
+            }
+        }
+    }
 }

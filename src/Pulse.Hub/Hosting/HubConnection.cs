@@ -102,7 +102,11 @@ internal sealed class HubConnection
     }
 
     public void Deliver(string channel, string epoch, Publication publication) =>
-        Run(static (session, state, now) => session.Deliver(state.channel, state.epoch, state.publication, now), (channel, epoch, publication));
+        Run(static (session, state, now) =>
+        {
+            HubMetrics.Delivered(state.publication.Timestamp, now);
+            session.Deliver(state.channel, state.epoch, state.publication, now);
+        }, (channel, epoch, publication));
 
     public void DeliverJoinLeave(string channel, bool join, ClientInfo info) =>
         Run(static (session, state, now) => session.DeliverJoinLeave(state.channel, state.join, state.info, now), (channel, join, info));
@@ -119,7 +123,9 @@ internal sealed class HubConnection
         List<EngineRequest>? engineWork = null;
         lock (_lock)
         {
+            var (pendingAcks, ackResends) = (Session.PendingAcks, Session.AckResends);
             input(Session, state, Now());
+            HubMetrics.AcksChanged(Session.PendingAcks - pendingAcks, Session.AckResends - ackResends);
             Session.TakeEffects(_effects);
             foreach (var effect in _effects)
             {
@@ -162,6 +168,7 @@ internal sealed class HubConnection
                 _ = CloseQuietlyAsync(close.Code, close.Reason);
                 break;
             case ReportUndeliverable undeliverable:
+                HubMetrics.AckFailed();
                 _node.ReportUndeliverable(this, undeliverable);
                 break;
         }
@@ -181,6 +188,7 @@ internal sealed class HubConnection
         catch (Exception e)
         {
             // DESIGN: engines may fail; the client is told it is temporary and the connection stays up.
+            HubMetrics.EngineError(request.GetType().Name);
             _node.ReportEngineFailure(this, request, e);
             result = new EngineFailure(request.Number, ErrorCode.Unavailable, "the hub's engine is unavailable; try again");
         }

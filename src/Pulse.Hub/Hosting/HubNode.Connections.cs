@@ -62,6 +62,8 @@ public sealed partial class HubNode
         finally
         {
             Unregister(connection);
+            var status = socket.CloseStatus ?? new CloseFrame(CloseCode.AbnormalClosure, "");
+            Log.Disconnected(_logger, connection.ClientId, connection.User, (int)status.Code, status.Reason);
         }
     }
 

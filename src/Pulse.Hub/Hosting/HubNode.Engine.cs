@@ -37,6 +37,7 @@ public sealed partial class HubNode
 
                 var user = publish.Info.User.Length == 0 ? null : publish.Info.User;
                 var position = await Broker.PublishAsync(publish.Channel, new PublishData(publish.Data, user, publish.Info.Client, Now(), publish.AckRequired), Limits(publish.Policy)).ConfigureAwait(false);
+                HubMetrics.Published();
                 return new PublishResult(publish.Number, position);
 
             case PresenceRequest presence:

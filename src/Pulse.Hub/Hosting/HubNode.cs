@@ -30,6 +30,7 @@ public sealed partial class HubNode : IBrokerHandler, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        GC.KeepAlive(HubMetrics.Meter); // the instruments exist from the start, so /metrics lists them at zero
         Options = options;
         Time = time ?? TimeProvider.System;
         Broker = options.Broker ?? new InMemoryBroker(Time);
@@ -76,6 +77,7 @@ public sealed partial class HubNode : IBrokerHandler, IAsyncDisposable
         CheckChannel(channel);
         CheckJson(data);
         var policy = Options.ResolvePolicy(channel);
+        HubMetrics.Published();
         return Broker.PublishAsync(channel, new PublishData(data, null, null, Now(), ackRequired), Limits(policy), cancellationToken);
     }
 

@@ -1,0 +1,28 @@
+namespace Pulse.Server;
+
+/// <summary>What <c>/readyz</c> says: ready once started, not ready again from the first moment of a drain.</summary>
+internal sealed class Readiness
+{
+    private volatile ReadinessState _state;
+
+    public ReadinessState State
+    {
+        get => _state;
+        set => _state = value;
+    }
+
+    /// <summary>The first step of a stop: a load balancer polling <c>/readyz</c> takes the node out of rotation.</summary>
+    public Task DrainAsync()
+    {
+        _state = ReadinessState.Draining;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The states of <see cref="Readiness"/>.</summary>
+internal enum ReadinessState
+{
+    Starting,
+    Ready,
+    Draining,
+}
