@@ -21,12 +21,13 @@ internal static class ServeCommand
         var drain = new Option<double?>("--drain-timeout") { Description = "Seconds to wait for connections to close on shutdown. Default: 10." };
         var tokenSecret = new Option<string?>("--token-secret") { Description = "HS256 secret of hub tokens (at least 32 characters). Default: $PULSE_TOKEN_SECRET, else the development secret." };
         var tokenSecretFile = new Option<string?>("--token-secret-file") { Description = "A file holding the HS256 secret of hub tokens." };
+        var adminKey = new Option<string?>("--admin-api-key") { Description = "Key of the admin HTTP API under /api (at least 16 characters). Default: none, the admin API is off." };
         var noAnonymous = new Option<bool>("--no-anonymous") { Description = "Require a token on the hub (anonymous clients are allowed by default, for development)." };
         var logLevel = new Option<LogLevel?>("--log-level") { Description = "Least severe log level: Trace, Debug, Information, Warning, Error. Default: Information." };
 
         var command = new Command("serve", "Run the Pulse server: the hub at /ws, /echo, /broadcast and /healthz.")
         {
-            config, printConfig, listen, certificate, key, password, origins, drain, tokenSecret, tokenSecretFile, noAnonymous, logLevel,
+            config, printConfig, listen, certificate, key, password, origins, drain, tokenSecret, tokenSecretFile, adminKey, noAnonymous, logLevel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,6 +49,7 @@ internal static class ServeCommand
             Flag("DrainTimeout", drain, parse.GetValue(drain)?.ToString(CultureInfo.InvariantCulture));
             Flag("Hub:TokenSecret", tokenSecret, parse.GetValue(tokenSecret));
             Flag("Hub:TokenSecretFile", tokenSecretFile, parse.GetValue(tokenSecretFile));
+            Flag("Admin:ApiKey", adminKey, parse.GetValue(adminKey));
             if (parse.GetValue(noAnonymous))
             {
                 Flag("Hub:AllowAnonymous", noAnonymous, "false");

@@ -34,6 +34,7 @@ internal sealed class ServeSettings
         ("Hub:AllowAnonymous", false),
         ("Hub:TokenSecret", true),
         ("Hub:TokenSecretFile", false),
+        ("Admin:ApiKey", true),
     ];
 
     private readonly IConfigurationSection _section;
@@ -138,6 +139,7 @@ internal sealed class ServeSettings
         "Hub:AllowAnonymous" => Options.AllowAnonymous ? "true" : "false",
         "Hub:TokenSecret" => Options.TokenSecret ?? "",
         "Hub:TokenSecretFile" => _section["Hub:TokenSecretFile"] ?? "",
+        "Admin:ApiKey" => Options.AdminApiKey ?? "",
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, null),
     };
 
@@ -212,6 +214,12 @@ internal sealed class ServeSettings
         if (options.TokenSecret is { Length: < 32 })
         {
             throw new UsageException($"{Source("Hub:TokenSecret")}: must be at least 32 characters");
+        }
+
+        options.AdminApiKey = Value("Admin:ApiKey");
+        if (options.AdminApiKey is { Length: < 16 })
+        {
+            throw new UsageException($"{Source("Admin:ApiKey")}: must be at least 16 characters");
         }
     }
 

@@ -109,6 +109,11 @@ public sealed partial class PulseServer : IAsyncDisposable
         var room = new BroadcastRoom();
         app.MapWebSocket("/broadcast", room.RunAsync, EndpointOptions(options.EchoMaxMessageSize));
         app.MapPulseHub("/ws");
+        if (options.AdminApiKey is { } apiKey)
+        {
+            AdminApi.Map(app, apiKey, app.Services.GetRequiredService<HubNode>());
+        }
+
         var logger = loggerFactory.CreateLogger<PulseServer>();
 
         RunningApp running;
@@ -132,6 +137,11 @@ public sealed partial class PulseServer : IAsyncDisposable
         if (options.TokenSecret is null)
         {
             Log.DevelopmentSecret(logger);
+        }
+
+        if (options.AdminApiKey is null)
+        {
+            Log.AdminApiOff(logger);
         }
         readiness.State = ReadinessState.Ready;
         return new PulseServer(running, app.Services, certificate is not null, readiness, metrics);
@@ -166,5 +176,8 @@ public sealed partial class PulseServer : IAsyncDisposable
 
         [LoggerMessage(102, LogLevel.Warning, "Hub: tokens are signed with the development secret; set PULSE_TOKEN_SECRET or --token-secret in production", EventName = "DevelopmentSecret")]
         public static partial void DevelopmentSecret(ILogger logger);
+
+        [LoggerMessage(103, LogLevel.Information, "Admin API off: no API key configured (set Pulse:Admin:ApiKey, PULSE__Admin__ApiKey or --admin-api-key to serve /api)", EventName = "AdminApiOff")]
+        public static partial void AdminApiOff(ILogger logger);
     }
 }

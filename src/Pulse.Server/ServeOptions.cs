@@ -42,6 +42,12 @@ public sealed class ServeOptions
     /// <summary>Whether hub clients without a token may connect (DESIGN's development default). The default is true.</summary>
     public bool AllowAnonymous { get; set; } = true;
 
+    /// <summary>
+    /// The key of the admin HTTP API under <c>/api</c>, sent as <c>Authorization: Bearer KEY</c> or
+    /// <c>X-Api-Key: KEY</c>. Null turns the admin API off (its paths answer 404) and the log says so.
+    /// </summary>
+    public string? AdminApiKey { get; set; }
+
     /// <summary>The secret used when none is configured; public so development tools agree on it.</summary>
     public const string DevelopmentTokenSecret = "pulse-development-secret-not-for-production-use";
 

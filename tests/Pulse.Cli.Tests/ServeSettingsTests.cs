@@ -92,6 +92,7 @@ public sealed class ServeSettingsTests : IDisposable
     [InlineData("PULSE__Origins", "example.com", "pulse: Pulse:Origins = 'example.com': expected an origin")]
     [InlineData("PULSE__EchoMaxMessageSize", "-1", "pulse: Pulse:EchoMaxMessageSize = '-1': expected a positive number of bytes")]
     [InlineData("PULSE__Hub__TokenSecret", "short", "pulse: Pulse:Hub:TokenSecret: must be at least 32 characters")]
+    [InlineData("PULSE__Admin__ApiKey", "short", "pulse: Pulse:Admin:ApiKey: must be at least 16 characters")]
     public void Load_InvalidValue_OneLineNamingTheKey(string variable, string value, string expectedStart)
     {
         var error = Assert.Throws<UsageException>(() => ServeSettings.Load(null, new Hashtable { [variable] = value }, Flags()));
@@ -129,7 +130,7 @@ public sealed class ServeSettingsTests : IDisposable
     [Fact]
     public async Task PrintConfig_ShowsEffectiveValues_MasksSecrets_ExitsZero()
     {
-        var file = WriteConfig($$"""{ "Pulse": { "Listen": "127.0.0.1:1001", "Tls": { "Password": "pfx-password" }, "Hub": { "TokenSecret": "{{FileSecret}}" } } }""");
+        var file = WriteConfig($$"""{ "Pulse": { "Listen": "127.0.0.1:1001", "Tls": { "Password": "pfx-password" }, "Admin": { "ApiKey": "admin-api-key-0123456789" }, "Hub": { "TokenSecret": "{{FileSecret}}" } } }""");
 
         var (code, output, error) = await RunAsync("serve", "--config", file, "--print-config", "--listen", "127.0.0.1:1002", "--no-anonymous");
 
@@ -140,7 +141,9 @@ public sealed class ServeSettingsTests : IDisposable
         Assert.Contains("Pulse:Hub:TokenSecret = ********\n", output, StringComparison.Ordinal);
         Assert.Contains("Pulse:Tls:Password = ********\n", output, StringComparison.Ordinal);
         Assert.DoesNotContain(FileSecret, output, StringComparison.Ordinal);
+        Assert.Contains("Pulse:Admin:ApiKey = ********\n", output, StringComparison.Ordinal);
         Assert.DoesNotContain("pfx-password", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin-api-key-0123456789", output, StringComparison.Ordinal);
     }
 
     [Fact]
