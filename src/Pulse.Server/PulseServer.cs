@@ -51,6 +51,7 @@ public sealed partial class PulseServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var certificate = options.CertificatePath is null ? null : TlsCertificate.Load(options.CertificatePath, options.KeyPath, options.CertificatePassword);
 
+        var readiness = new Readiness();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
@@ -76,6 +77,7 @@ public sealed partial class PulseServer : IAsyncDisposable
             hub.WebSocket.PingInterval = options.PingInterval;
             hub.WebSocket.PingTimeout = options.PingTimeout;
             hub.WebSocket.DrainTimeout = options.DrainTimeout;
+            hub.WebSocket.ProcessRequest = readiness.RefuseWhileDraining;
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -94,9 +96,21 @@ public sealed partial class PulseServer : IAsyncDisposable
             PingTimeout = options.PingTimeout,
             DrainTimeout = options.DrainTimeout,
             LoggerFactory = loggerFactory,
+            ProcessRequest = readiness.RefuseWhileDraining,
         };
 
-        var readiness = new Readiness();
+        var hubNode = app.Services.GetRequiredService<HubNode>();
+        async Task DrainAsync()
+        {
+            // Out of rotation first, then hub clients told to reconnect elsewhere (1012); the library then closes
+            // the plain WebSocket connections with 1001 and waits for everything up to the drain timeout.
+            await readiness.DrainAsync().ConfigureAwait(false);
+            var pendingAcks = hubNode.PendingAcks;
+            var closed = hubNode.DisconnectAll(CloseCode.ServiceRestart, "service restart");
+            Log.Draining(loggerFactory.CreateLogger<PulseServer>(), closed, pendingAcks);
+        }
+
+
         var metrics = new MetricsExporter("Pulse");
         app.MapGet("/healthz", () => Results.Text("OK\n"));
         app.MapGet("/readyz", () => readiness.State switch
@@ -111,7 +125,7 @@ public sealed partial class PulseServer : IAsyncDisposable
         app.MapPulseHub("/ws");
         if (options.AdminApiKey is { } apiKey)
         {
-            AdminApi.Map(app, apiKey, app.Services.GetRequiredService<HubNode>());
+            AdminApi.Map(app, apiKey, hubNode);
         }
 
         var logger = loggerFactory.CreateLogger<PulseServer>();
@@ -119,7 +133,7 @@ public sealed partial class PulseServer : IAsyncDisposable
         RunningApp running;
         try
         {
-            running = await RunningApp.StartAsync(app, beforeStop: readiness.DrainAsync, cancellationToken).ConfigureAwait(false);
+            running = await RunningApp.StartAsync(app, beforeStop: DrainAsync, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -176,6 +190,9 @@ public sealed partial class PulseServer : IAsyncDisposable
 
         [LoggerMessage(102, LogLevel.Warning, "Hub: tokens are signed with the development secret; set PULSE_TOKEN_SECRET or --token-secret in production", EventName = "DevelopmentSecret")]
         public static partial void DevelopmentSecret(ILogger logger);
+
+        [LoggerMessage(104, LogLevel.Information, "Draining: not ready any more, new upgrades get 503; {HubClients} hub clients closed with 1012 (service restart); {PendingAcks} deliveries were still waiting for an ack", EventName = "Draining")]
+        public static partial void Draining(ILogger logger, int hubClients, int pendingAcks);
 
         [LoggerMessage(103, LogLevel.Information, "Admin API off: no API key configured (set Pulse:Admin:ApiKey, PULSE__Admin__ApiKey or --admin-api-key to serve /api)", EventName = "AdminApiOff")]
         public static partial void AdminApiOff(ILogger logger);

@@ -1,3 +1,5 @@
+using Pulse.Protocol;
+
 namespace Pulse.Server;
 
 /// <summary>What <c>/readyz</c> says: ready once started, not ready again from the first moment of a drain.</summary>
@@ -10,6 +12,13 @@ internal sealed class Readiness
         get => _state;
         set => _state = value;
     }
+
+    /// <summary>
+    /// A <see cref="ServerOptions.ProcessRequest"/> that answers 503 while draining: a client told to reconnect
+    /// elsewhere must not land here again, and no new connection should start on a node about to stop.
+    /// </summary>
+    public HandshakeResponse? RefuseWhileDraining(HandshakeRequest request) =>
+        _state == ReadinessState.Draining ? HandshakeResponse.Text(503, "Failed to open a WebSocket connection: the server is draining.\n") : null;
 
     /// <summary>The first step of a stop: a load balancer polling <c>/readyz</c> takes the node out of rotation.</summary>
     public Task DrainAsync()

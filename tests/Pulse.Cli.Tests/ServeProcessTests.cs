@@ -41,6 +41,39 @@ public sealed partial class ServeProcessTests
     }
 
     [Fact]
+    public async Task Serve_Sigterm_HubClientGets1012EchoClientGets1001_ExitsZero()
+    {
+        using var serve = PulseProgram.Start("serve", "--listen", "127.0.0.1:0", "--drain-timeout", "20");
+        try
+        {
+            var port = await ReadPortAsync(serve);
+            var hub = await WebSocketClient.ConnectAsync($"ws://127.0.0.1:{port}/ws", new ClientOptions { Subprotocols = ["pulse.v1.json"] }).DefaultTimeout();
+            var welcome = await hub.ReceiveAsync().DefaultTimeout();
+            var echo = await WebSocketClient.ConnectAsync($"ws://127.0.0.1:{port}/echo").DefaultTimeout();
+
+            PulseProgram.Terminate(serve);
+            var hubClosed = await Assert.ThrowsAnyAsync<ConnectionClosedException>(() => hub.ReceiveAsync().DefaultTimeout());
+            var echoClosed = await Assert.ThrowsAnyAsync<ConnectionClosedException>(() => echo.ReceiveAsync().DefaultTimeout());
+            Assert.True(serve.WaitForExit(TestTimeouts.Scaled(TimeSpan.FromSeconds(30))));
+            var log = await serve.StandardError.ReadToEndAsync().DefaultTimeout();
+
+            Assert.Contains("welcome", welcome.Text, StringComparison.Ordinal);
+            Assert.Equal(CloseCode.ServiceRestart, hubClosed.Received?.Code);
+            Assert.Equal("service restart", hubClosed.Received?.Reason);
+            Assert.Equal(CloseCode.GoingAway, echoClosed.Received?.Code);
+            Assert.Contains("Draining", log, StringComparison.Ordinal);
+            Assert.Equal(0, serve.ExitCode);
+        }
+        finally
+        {
+            if (!serve.HasExited)
+            {
+                serve.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Serve_PortInUse_OneLineAndExit1()
     {
         await using var holder = await PulseServerFixture.StartAsync();

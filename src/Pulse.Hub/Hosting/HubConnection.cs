@@ -114,6 +114,18 @@ internal sealed class HubConnection
     public void SubscribeFromServer(string channel) =>
         Run(static (session, channel, now) => session.SubscribeFromServer(channel, now), channel);
 
+    /// <summary>How many deliveries wait for this client's ack.</summary>
+    public int PendingAcks
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Session.PendingAcks;
+            }
+        }
+    }
+
     public void Disconnect(CloseCode code, string reason) =>
         Run(static (session, state, now) => session.Disconnect(state.code, state.reason, now), (code, reason));
 

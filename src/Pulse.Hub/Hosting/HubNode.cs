@@ -128,6 +128,25 @@ public sealed partial class HubNode : IBrokerHandler, IAsyncDisposable
         return count;
     }
 
+    /// <summary>
+    /// Closes every hub connection on this node, by default with 1012 "service restart" so clients reconnect to
+    /// another node: the first step of a graceful drain. Returns how many were closed.
+    /// </summary>
+    public int DisconnectAll(CloseCode code = CloseCode.ServiceRestart, string reason = "service restart")
+    {
+        var count = 0;
+        foreach (var connection in _connections.Values)
+        {
+            connection.Disconnect(code, reason);
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>How many deliveries on this node's connections wait for the client's ack.</summary>
+    public int PendingAcks => _connections.Values.Sum(connection => connection.PendingAcks);
+
     /// <summary>Subscribes every connection of <paramref name="user"/> on this node to <paramref name="channel"/>; returns how many.</summary>
     public int SubscribeUser(string user, string channel)
     {
