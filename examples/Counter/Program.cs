@@ -1,0 +1,14 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Examples.Counter;
+
+// dotnet run --project examples/Counter [-- --port N]    then open http://127.0.0.1:8004/ in two tabs
+var port = args is ["--port", var value] ? int.Parse(value, CultureInfo.InvariantCulture) : 8004;
+await using var counter = await CounterServer.StartAsync(port);
+Console.WriteLine($"Counter on http://127.0.0.1:{counter.Port}/ (page) and ws://127.0.0.1:{counter.Port}/ (Ctrl+C stops it)");
+
+var stop = new TaskCompletionSource();
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+await stop.Task;
+Console.WriteLine("Stopping: open pages get 1001 (going away).");
