@@ -20,10 +20,11 @@ public sealed class CounterServer : IAsyncDisposable
 
     public int Port => _server!.Port;
 
-    public static async Task<CounterServer> StartAsync(int port)
+    /// <summary>Starts the counter; <paramref name="origins"/>, when given, are the only pages allowed to connect (others get 403).</summary>
+    public static async Task<CounterServer> StartAsync(int port, IList<string>? origins = null)
     {
         var counter = new CounterServer();
-        var options = new ServerOptions { ProcessRequest = ServePage };
+        var options = new ServerOptions { ProcessRequest = ServePage, Origins = origins };
         counter._server = await WebSocketServer.StartAsync(counter.UserAsync, "127.0.0.1", port, options);
         return counter;
     }

@@ -68,6 +68,33 @@ public sealed class ChatRoomExampleTests
     }
 
     [Fact]
+    public async Task NameAlreadyInTheRoom_IsRefusedWithTheApplicationCode4001()
+    {
+        await using var room = await ChatRoom.StartAsync(0).DefaultTimeout();
+        await using var alice = await JoinAsync(room, "alice");
+        await using var impostor = await WebSocketClient.ConnectAsync(ExampleKit.Ws(room.Port, "/?name=alice")).DefaultTimeout();
+
+        var closed = await Assert.ThrowsAsync<ConnectionClosedErrorException>(() => impostor.ReceiveAsync().DefaultTimeout());
+
+        Assert.Equal(ChatRoom.NameTaken, closed.Code);
+        Assert.Equal("the name alice is taken", closed.Received?.Reason);
+    }
+
+    [Fact]
+    public async Task LineOverTheSizeLimit_ClosesWith1009_AndIsNotRelayed()
+    {
+        await using var room = await ChatRoom.StartAsync(0).DefaultTimeout();
+        await using var alice = await JoinAsync(room, "alice");
+        await using var bob = await JoinAsync(room, "bob");
+
+        await bob.SendAsync(new string('x', 5000)).DefaultTimeout();
+        var closed = await Assert.ThrowsAsync<ConnectionClosedErrorException>(() => bob.ReceiveAsync().DefaultTimeout());
+
+        Assert.Equal(CloseCode.MessageTooBig, closed.Code);
+        Assert.Equal(["* bob joined", "* bob left"], await alice.ReceiveUntilAsync(m => m == "* bob left"));
+    }
+
+    [Fact]
     public async Task ConsoleClient_PrintsWhatArrives_AndSendsWhatIsTyped()
     {
         await using var room = await ChatRoom.StartAsync(0).DefaultTimeout();

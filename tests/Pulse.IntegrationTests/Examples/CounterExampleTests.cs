@@ -58,6 +58,19 @@ public sealed class CounterExampleTests
     }
 
     [Fact]
+    public async Task Origins_LetThePageConnect_AndRefuseOtherSitesWith403()
+    {
+        await using var counter = await CounterServer.StartAsync(0, ["http://counter.example"]).DefaultTimeout();
+
+        await using var page = await WebSocketClient.ConnectAsync(ExampleKit.Ws(counter.Port), new ClientOptions { Origin = "http://counter.example" }).DefaultTimeout();
+        var refused = await Assert.ThrowsAsync<InvalidStatusException>(
+            () => WebSocketClient.ConnectAsync(ExampleKit.Ws(counter.Port), new ClientOptions { Origin = "https://evil.example" }).DefaultTimeout());
+
+        Assert.Equal(["users 1", "state 0"], await NextEventsAsync(page, 2));
+        Assert.Equal(403, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task ThePage_IsServedOnTheSamePort_WithAccessibleControls()
     {
         await using var counter = await CounterServer.StartAsync(0).DefaultTimeout();
