@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -15,6 +16,9 @@ public sealed record Envelope(string Type, string? Id, long Timestamp, JsonEleme
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+
+        // Quotes as quotes, not \u0022: these frames are never pasted into HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static long UnixNow => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pulse;
 
 namespace Examples.Envelope;
@@ -37,8 +36,7 @@ public static class EnvelopeClient
 
             if (deliver is not null)
             {
-                var payload = deliver.Payload is { } p ? JsonSerializer.Serialize(p) : "";
-                await output.WriteLineAsync($"< {deliver.Type} {deliver.Id} {payload}");
+                await output.WriteLineAsync($"< {deliver.Type} {deliver.Id ?? "-"} {deliver.Payload}");
             }
         }
     }

@@ -10,7 +10,15 @@ if (args is ["client", ..])
     var uri = new Uri(args.Length > 1 ? args[1] : "wss://localhost:8008/");
     Console.Write("What's your name? ");
     var name = Console.ReadLine() ?? "";
-    Console.WriteLine(await SecureClient.GreetAsync(uri, name, directory));
+    try
+    {
+        Console.WriteLine(await SecureClient.GreetAsync(uri, name, directory));
+    }
+    catch (FileNotFoundException e)
+    {
+        Console.Error.WriteLine(e.Message);
+    }
+
     return;
 }
 

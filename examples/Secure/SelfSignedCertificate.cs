@@ -59,6 +59,12 @@ public static class SelfSignedCertificate
     }
 
     /// <summary>The certificate alone, as a client that trusts exactly it needs it.</summary>
-    public static X509Certificate2 LoadPublic(string directory) =>
-        X509CertificateLoader.LoadCertificateFromFile(Path.Combine(directory, "localhost.crt"));
+    /// <exception cref="FileNotFoundException">The server has not run yet, so there is no certificate.</exception>
+    public static X509Certificate2 LoadPublic(string directory)
+    {
+        var crt = Path.Combine(directory, "localhost.crt");
+        return File.Exists(crt)
+            ? X509CertificateLoader.LoadCertificateFromFile(crt)
+            : throw new FileNotFoundException($"No certificate in {directory} yet: start the server first, it makes one.", crt);
+    }
 }
