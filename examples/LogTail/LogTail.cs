@@ -12,8 +12,9 @@ public sealed class LogTail : IAsyncDisposable
     private const int Backlog = 10;
 
     // Lines are published and subscribers added under this lock: nobody misses a line or gets one twice.
+    // Broadcast.Send and TrySend queue without awaiting, so they may run under it.
     private readonly HashSet<WebSocketConnection> _subscribers = [];
-    private readonly Queue<string> _recent = new();
+    private readonly Queue<PreparedMessage> _recent = new();
     private readonly CancellationTokenSource _stopping = new();
     private WebSocketServer? _server;
     private Task _tailing = Task.CompletedTask;
@@ -52,7 +53,7 @@ public sealed class LogTail : IAsyncDisposable
         {
             foreach (var line in _recent)
             {
-                Broadcast.Send([ws], line);
+                ws.TrySend(line);
             }
 
             _subscribers.Add(ws);
@@ -118,15 +119,17 @@ public sealed class LogTail : IAsyncDisposable
 
     private void Publish(string line)
     {
+        // Framed once, for every subscriber now and for each newcomer's backlog later.
+        var message = PreparedMessage.Create(Message.FromText(line));
         lock (_subscribers)
         {
-            _recent.Enqueue(line);
+            _recent.Enqueue(message);
             if (_recent.Count > Backlog)
             {
                 _recent.Dequeue();
             }
 
-            Broadcast.Send(_subscribers, line);
+            Broadcast.Send(_subscribers, message);
         }
     }
 }
