@@ -17,9 +17,10 @@ internal static class ServeCommand
         var password = new Option<string?>("--cert-password") { Description = "Password of a PFX certificate." };
         var origins = new Option<string[]>("--origin") { Description = "An allowed Origin (exact, or https://*.example.com); repeat for several. Default: any.", AllowMultipleArgumentsPerToken = false };
         var drain = new Option<double>("--drain-timeout") { Description = "Seconds to wait for connections to close on shutdown.", DefaultValueFactory = _ => 10 };
+        var noCompression = new Option<bool>("--no-compression") { Description = "Do not negotiate permessage-deflate (RFC 7692) compression." };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level: Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => LogLevel.Information };
 
-        var command = new Command("serve", "Run the Pulse server: /echo, /broadcast and /healthz.") { listen, certificate, key, password, origins, drain, logLevel };
+        var command = new Command("serve", "Run the Pulse server: /echo, /broadcast and /healthz.") { listen, certificate, key, password, origins, drain, noCompression, logLevel };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var address = ListenAddress.Parse(parse.GetValue(listen)!);
@@ -38,6 +39,7 @@ internal static class ServeCommand
                 CertificatePassword = parse.GetValue(password),
                 Origins = parse.GetValue(origins) is { Length: > 0 } list ? list : null,
                 DrainTimeout = TimeSpan.FromSeconds(drainSeconds),
+                Compression = !parse.GetValue(noCompression),
                 LogLevel = parse.GetValue(logLevel),
             };
             return await RunAsync(options, console, cancellationToken).ConfigureAwait(false);

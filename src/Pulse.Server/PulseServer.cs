@@ -82,6 +82,7 @@ public sealed partial class PulseServer : IAsyncDisposable
             PingTimeout = options.PingTimeout,
             DrainTimeout = options.DrainTimeout,
             LoggerFactory = loggerFactory,
+            Compression = new CompressionOptions { Enabled = options.Compression },
         };
 
         app.MapGet("/healthz", () => Results.Text("OK\n"));
