@@ -23,14 +23,18 @@ public static class Broadcast
         Send(connections, new Message(MessageType.Binary, data), policy);
 
     /// <summary>Sends a message to every open connection; returns how many it was queued to.</summary>
-    public static int Send(IEnumerable<WebSocketConnection> connections, Message message, BroadcastPolicy policy = BroadcastPolicy.CloseSlowConsumer)
+    public static int Send(IEnumerable<WebSocketConnection> connections, Message message, BroadcastPolicy policy = BroadcastPolicy.CloseSlowConsumer) =>
+        Send(connections, PreparedMessage.Create(message), policy);
+
+    /// <summary>Sends a message framed beforehand to every open connection; returns how many it was queued to.</summary>
+    public static int Send(IEnumerable<WebSocketConnection> connections, PreparedMessage message, BroadcastPolicy policy = BroadcastPolicy.CloseSlowConsumer)
     {
         ArgumentNullException.ThrowIfNull(connections);
-        var frame = new BroadcastFrame(message.Type, message.Data);
+        ArgumentNullException.ThrowIfNull(message);
         var queued = 0;
         foreach (var connection in connections)
         {
-            if (connection.TryEnqueueBroadcast(frame, policy))
+            if (connection.TryEnqueueBroadcast(message.Frame, policy))
             {
                 queued++;
             }

@@ -100,8 +100,9 @@ public sealed partial class WebSocketConnection
             return;
         }
 
-        // Whoever closes from this side will read no more; the peer's answer must not wait behind a full queue.
-        DiscardIncomingLocked();
+        // The peer's answer must not wait behind a full queue.
+        _closingFromHere = true;
+        WakeQueueWaitLocked();
         _protocol.WriteClose(_outgoing, code, reason);
         ScheduleDrainLocked();
         ArmCloseTimeoutLocked();

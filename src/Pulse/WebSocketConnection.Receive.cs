@@ -17,6 +17,10 @@ public sealed partial class WebSocketConnection
     // then dropped instead of queued, so a full queue cannot stall the closing handshake.
     private volatile bool _discardIncoming;
 
+    // Set once a close was started from this side: messages still arriving are queued while there is room,
+    // for a reader that is still reading, but never waited for, so the peer's close reply gets through.
+    private volatile bool _closingFromHere;
+
     // Allocated only when the receive loop has to wait for room in a full queue: closing cancels that wait.
     private CancellationTokenSource? _queueWait;
 
@@ -108,7 +112,7 @@ public sealed partial class WebSocketConnection
         CancellationToken token;
         lock (_lock)
         {
-            if (_discardIncoming)
+            if (_discardIncoming || _closingFromHere)
             {
                 return;
             }
@@ -121,16 +125,21 @@ public sealed partial class WebSocketConnection
         {
             await _incoming.Writer.WriteAsync(message, token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_discardIncoming)
+        catch (OperationCanceledException) when (_discardIncoming || _closingFromHere)
         {
-            // The application closed while this message waited: it will not be read.
+            // The application closed while this message waited for room: it is dropped.
         }
     }
 
-    /// <summary>Drops incoming data from now on, and wakes a receive loop waiting for room in the queue.</summary>
+    /// <summary>Drops incoming data from now on (nobody will read it), and wakes a wait for room in the queue.</summary>
     private void DiscardIncomingLocked()
     {
         _discardIncoming = true;
+        WakeQueueWaitLocked();
+    }
+
+    private void WakeQueueWaitLocked()
+    {
         if (_queueWait is { } wait)
         {
             // Cancelled off this thread: the loop's continuation must not run inside our lock.

@@ -62,6 +62,17 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
     }
 
     /// <summary>
+    /// Queues a message framed beforehand without waiting, as <see cref="Broadcast"/> does for each recipient:
+    /// false when the connection is not open or is over its <see cref="ConnectionOptions.WriteLimit"/> (then, by
+    /// <paramref name="policy"/>, it is closed with 1013 or the message is skipped).
+    /// </summary>
+    public bool TrySend(PreparedMessage message, BroadcastPolicy policy = BroadcastPolicy.CloseSlowConsumer)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return TryEnqueueBroadcast(message.Frame, policy);
+    }
+
+    /// <summary>
     /// Queues a message for <see cref="Broadcast"/> without waiting: false when the connection is not open or is
     /// over its write limit (then, by policy, it is closed with 1013 or skipped).
     /// </summary>

@@ -12,6 +12,9 @@ public static class Peers
     /// <summary>Debian's python3 (apt's python3-websockets lives there, not in the python3 first on PATH).</summary>
     public const string Python = "/usr/bin/python3";
 
+    /// <summary>Node, from PATH; the npm ws package is installed under <see cref="Directory"/>.</summary>
+    public const string Node = "node";
+
     /// <summary>The folder with the peer scripts and their node_modules (tests/peers in the repository).</summary>
     public static string Directory => s_directory.Value;
 
@@ -56,6 +59,36 @@ public static class Peers
 
         process.WaitForExit();
         return (process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>
+    /// Runs a program to its end within a deadline, without blocking a thread while it runs; kills it (by PID)
+    /// if it overruns.
+    /// </summary>
+    public static async Task<PeerRun> RunToEndAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null)
+    {
+        var argumentList = arguments.ToList();
+        using var process = Start(fileName, argumentList, redirectInput: true);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+        }
+
+        process.StandardInput.Close();
+        using var deadline = new CancellationTokenSource(TestTimeouts.Scaled(timeout));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', argumentList)} did not finish within {TestTimeouts.Scaled(timeout)}");
+        }
+
+        return new PeerRun(process.ExitCode, await output, await error);
     }
 
     public static Process Start(string fileName, IEnumerable<string> arguments, bool redirectInput = false)

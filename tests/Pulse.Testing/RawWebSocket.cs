@@ -75,6 +75,16 @@ public sealed class RawWebSocket : IAsyncDisposable
 
     public Task SendRawAsync(string ascii) => SendRawAsync(Encoding.ASCII.GetBytes(ascii));
 
+    /// <summary>Writes <paramref name="bytes"/> in writes of at most <paramref name="chunkSize"/> bytes (1: byte by byte), each its own TCP segment.</summary>
+    public async Task SendRawInChunksAsync(ReadOnlyMemory<byte> bytes, int chunkSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
+        for (var offset = 0; offset < bytes.Length; offset += chunkSize)
+        {
+            await SendRawAsync(bytes.Slice(offset, Math.Min(chunkSize, bytes.Length - offset)));
+        }
+    }
+
     /// <summary>Builds a frame with any bits a test wants; clients mask by default, as RFC 6455 §5.3 requires.</summary>
     public static byte[] BuildFrame(int opcode, ReadOnlySpan<byte> payload, bool fin = true, bool mask = true, int rsv = 0, byte[]? maskKey = null)
     {
@@ -164,6 +174,43 @@ public sealed class RawWebSocket : IAsyncDisposable
         }
 
         return new RawFrame(fin, rsv, opcode, masked, payload);
+    }
+
+    /// <summary>
+    /// Reads one whole data message: a text or binary frame and its continuations up to FIN, payloads joined.
+    /// Throws <see cref="InvalidDataException"/> when anything else arrives first or in between (a control frame,
+    /// a stray continuation, a new message before FIN); callers that expect a pong read it first.
+    /// </summary>
+    public async Task<RawMessage> ReceiveMessageAsync()
+    {
+        var first = await ReceiveFrameAsync();
+        if (first.Opcode is not (RawFrame.Text or RawFrame.Binary))
+        {
+            throw new InvalidDataException($"expected a text or binary frame, got {first}");
+        }
+
+        var frames = new List<RawFrame> { first };
+        var last = first;
+        while (!last.Fin)
+        {
+            last = await ReceiveFrameAsync();
+            if (last.Opcode != RawFrame.Continuation)
+            {
+                throw new InvalidDataException($"expected a continuation frame of a {first.Opcode} message, got {last}");
+            }
+
+            frames.Add(last);
+        }
+
+        var payload = new byte[frames.Sum(f => f.Payload.Length)];
+        var offset = 0;
+        foreach (var frame in frames)
+        {
+            frame.Payload.CopyTo(payload, offset);
+            offset += frame.Payload.Length;
+        }
+
+        return new RawMessage(first.Opcode, payload, frames);
     }
 
     /// <summary>Reads frames until a close frame, skipping others (pings, data in flight).</summary>
