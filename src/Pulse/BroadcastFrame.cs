@@ -9,9 +9,10 @@ namespace Pulse;
 /// (server_no_context_takeover, RFC 7692 §7.1.1.1). Recipients that keep a compression context, and client-side
 /// recipients (which mask), frame their own copy.
 /// </summary>
-/// <remarks>Used by one <see cref="Broadcast.Send(IEnumerable{WebSocketConnection}, Message, BroadcastPolicy)"/> call, on one thread.</remarks>
+/// <remarks>Thread-safe, as <see cref="PreparedMessage"/> is: frames are made once, on first use, under a lock.</remarks>
 internal sealed class BroadcastFrame
 {
+    private readonly Lock _lock = new();
     private ReadOnlyMemory<byte>? _serverFrame;
     private List<(int WindowBits, int MemoryLevel, ReadOnlyMemory<byte> Frame)>? _compressed;
 
@@ -26,26 +27,47 @@ internal sealed class BroadcastFrame
     public ReadOnlyMemory<byte> Payload { get; }
 
     /// <summary>How many times the payload was compressed (once per group of like recipients).</summary>
-    public int CompressionCount => _compressed?.Count ?? 0;
+    public int CompressionCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _compressed?.Count ?? 0;
+            }
+        }
+    }
 
     /// <summary>The uncompressed frame, made on first use.</summary>
-    public ReadOnlyMemory<byte> ServerFrame => _serverFrame ??= Frame(Payload.Span, rsv1: false);
+    public ReadOnlyMemory<byte> ServerFrame
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _serverFrame ??= Frame(Payload.Span, rsv1: false);
+            }
+        }
+    }
 
     /// <summary>The frame compressed on its own for recipients with this window and memory level, made on first use.</summary>
     public ReadOnlyMemory<byte> CompressedServerFrame(int windowBits, int memoryLevel)
     {
-        _compressed ??= [];
-        foreach (var (bits, level, frame) in _compressed)
+        lock (_lock)
         {
-            if (bits == windowBits && level == memoryLevel)
+            _compressed ??= [];
+            foreach (var (bits, level, frame) in _compressed)
             {
-                return frame;
+                if (bits == windowBits && level == memoryLevel)
+                {
+                    return frame;
+                }
             }
-        }
 
-        var compressed = Frame(PerMessageDeflate.CompressAlone(Payload.Span, windowBits, memoryLevel), rsv1: true);
-        _compressed.Add((windowBits, memoryLevel, compressed));
-        return compressed;
+            var compressed = Frame(PerMessageDeflate.CompressAlone(Payload.Span, windowBits, memoryLevel), rsv1: true);
+            _compressed.Add((windowBits, memoryLevel, compressed));
+            return compressed;
+        }
     }
 
     private ReadOnlyMemory<byte> Frame(ReadOnlySpan<byte> payload, bool rsv1)
