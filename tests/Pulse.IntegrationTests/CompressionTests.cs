@@ -24,7 +24,7 @@ public sealed class CompressionTests
         await using var server = await LoopbackServer.StartEchoAsync(new ServerOptions { MaxMessageSize = Max });
         await using var ws = await WebSocketClient.ConnectAsync(server.Uri(), new ClientOptions { MaxMessageSize = Max }).DefaultTimeout();
 
-        Assert.Equal(new PerMessageDeflateParameters(true, false, 12, 12), ws.Compression);
+        Assert.Equal(new PerMessageDeflateParameters(true, true, 12, 12), ws.Compression);
         Assert.Equal(ws.Compression, Assert.Single(server.Server.Connections).Compression);
         foreach (var size in new[] { 0, 1, 63, 64, 1000, 65536, 1024 * 1024, Max })
         {
@@ -75,7 +75,7 @@ public sealed class CompressionTests
         await raw.SendFrameAsync(RawFrame.Text, Compress(payload), rsv: Rsv1);
         var echo = await raw.ReceiveFrameAsync().DefaultTimeout();
 
-        Assert.Equal("permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12", raw.Handshake!.Header("Sec-WebSocket-Extensions"));
+        Assert.Equal("permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12", raw.Handshake!.Header("Sec-WebSocket-Extensions"));
         Assert.Equal(Rsv1, echo.Rsv);
         Assert.True(echo.Payload.Length < payload.Length / 4);
         Assert.Equal(payload, Inflate(echo.Payload));

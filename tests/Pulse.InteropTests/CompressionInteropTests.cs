@@ -14,7 +14,7 @@ public sealed class CompressionInteropTests
     private const int MiB = 1024 * 1024;
 
     // What pulse serve answers to the offer both peers make by default, "permessage-deflate; client_max_window_bits".
-    private const string PulseAnswer = "extensions permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12";
+    private const string PulseAnswer = "extensions permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12";
 
     private static readonly int[] s_sizes = [0, 1, 125, 126, 1000, 65535, 65536, MiB, 16 * MiB];
 

@@ -26,7 +26,7 @@ public class Rfc7692_7_1_ClientNegotiationTests
     {
         var offer = PerMessageDeflateNegotiation.CreateOffer(new CompressionOptions());
 
-        Assert.Equal("permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12", ExtensionOffer.Format([offer!]));
+        Assert.Equal("permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12", ExtensionOffer.Format([offer!]));
     }
 
     [Fact]
@@ -54,10 +54,10 @@ public class Rfc7692_7_1_ClientNegotiationTests
     public static readonly TheoryData<string, bool, string, PerMessageDeflateParameters?> Responses = new()
     {
         // case name, offer made with the defaults (true) or everything allowed (false), response, agreed (null: fail)
-        { "defaults echoed", true, "permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12", new(true, false, 12, 12) },
-        { "smaller server window", true, "permessage-deflate; server_no_context_takeover; server_max_window_bits=9", new(true, false, 9, 12) },
-        { "no client_max_window_bits keeps the offered 12", true, "permessage-deflate; server_no_context_takeover; server_max_window_bits=12", new(true, false, 12, 12) },
-        { "smaller client window", true, "permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=10", new(true, false, 12, 10) },
+        { "defaults echoed", true, "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12", new(true, true, 12, 12) },
+        { "smaller server window", true, "permessage-deflate; server_no_context_takeover; server_max_window_bits=9", new(true, true, 9, 12) },
+        { "no client_max_window_bits keeps the offered 12", true, "permessage-deflate; server_no_context_takeover; server_max_window_bits=12", new(true, true, 12, 12) },
+        { "smaller client window", true, "permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=10", new(true, true, 12, 10) },
         { "client_no_context_takeover asked", true, "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12", new(true, true, 12, 12) },
         { "plain", false, "permessage-deflate", new(false, false, 15, 15) },
         { "server limits itself unasked", false, "permessage-deflate; server_max_window_bits=10", new(false, false, 10, 15) },
@@ -98,7 +98,7 @@ public class Rfc7692_7_1_ClientNegotiationTests
     {
         var client = new ClientHandshake(new Uri("ws://server.example.com/chat"), compression: new CompressionOptions());
 
-        Assert.Equal("permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12", client.Request.Headers["Sec-WebSocket-Extensions"]);
+        Assert.Equal("permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12", client.Request.Headers["Sec-WebSocket-Extensions"]);
     }
 
     [Fact]

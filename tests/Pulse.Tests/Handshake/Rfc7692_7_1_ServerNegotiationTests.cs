@@ -71,14 +71,14 @@ public class Rfc7692_7_1_ServerNegotiationTests
     public static readonly TheoryData<string, string, string?> DefaultCases = new()
     {
         // The defaults: server window 12, client window 12, server_no_context_takeover always.
-        { "browser offer", "permessage-deflate; client_max_window_bits", "permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12" },
-        { "smaller windows asked", "permessage-deflate; client_max_window_bits=10; server_max_window_bits=9", "permessage-deflate; server_no_context_takeover; server_max_window_bits=9; client_max_window_bits=10" },
-        { "larger windows asked", "permessage-deflate; client_max_window_bits=15; server_max_window_bits=14", "permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12" },
+        { "browser offer", "permessage-deflate; client_max_window_bits", "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12" },
+        { "smaller windows asked", "permessage-deflate; client_max_window_bits=10; server_max_window_bits=9", "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=9; client_max_window_bits=10" },
+        { "larger windows asked", "permessage-deflate; client_max_window_bits=15; server_max_window_bits=14", "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12" },
         { "client_no_context_takeover offered is kept", "permessage-deflate; client_no_context_takeover; client_max_window_bits", "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12" },
 
         // §7.1.2.2: without client_max_window_bits the client's window cannot be limited: declined.
         { "no client_max_window_bits", "permessage-deflate", null },
-        { "no client_max_window_bits, then an offer with it", "permessage-deflate, permessage-deflate; client_max_window_bits", "permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12" },
+        { "no client_max_window_bits, then an offer with it", "permessage-deflate, permessage-deflate; client_max_window_bits", "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12" },
     };
 
     [Theory]
@@ -127,8 +127,8 @@ public class Rfc7692_7_1_ServerNegotiationTests
         var result = server.Accept(Request(("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits")));
 
         Assert.True(result.Accepted);
-        Assert.Equal("permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12", result.Response.Headers["Sec-WebSocket-Extensions"]);
-        Assert.Equal(new PerMessageDeflateParameters(true, false, 12, 12), result.Compression);
+        Assert.Equal("permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12", result.Response.Headers["Sec-WebSocket-Extensions"]);
+        Assert.Equal(new PerMessageDeflateParameters(true, true, 12, 12), result.Compression);
     }
 
     [Theory]
