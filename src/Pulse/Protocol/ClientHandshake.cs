@@ -37,7 +37,8 @@ public sealed class ClientHandshake
     /// <param name="compression">The permessage-deflate offer to make; null (or disabled) offers none.</param>
     /// <exception cref="ArgumentException">
     /// The URI is not an absolute ws:// or wss:// URI, or has a fragment (RFC 6455 §3); or a subprotocol is not a
-    /// token, a header is not a valid field or is one the handshake sets itself, or the key is not 16 bytes in base64.
+    /// token, a header is not a valid field or is one the handshake sets itself, the key is not 16 bytes in base64, or a
+    /// compression setting is out of range.
     /// </exception>
     public ClientHandshake(Uri uri, IReadOnlyList<string>? subprotocols = null, string? origin = null, IEnumerable<KeyValuePair<string, string>>? headers = null, string? key = null, CompressionOptions? compression = null)
     {
@@ -114,6 +115,7 @@ public sealed class ClientHandshake
             fields.Add("Sec-WebSocket-Protocol", string.Join(", ", _subprotocols));
         }
 
+        compression?.Validate();
         _compression = compression is { Enabled: true } ? compression : null;
         if (_compression is not null)
         {

@@ -19,7 +19,7 @@ public sealed class ServerHandshake
     /// <param name="origins">Allowed origins, or null to allow any.</param>
     /// <param name="subprotocols">Subprotocols the server speaks, most preferred first; empty for none.</param>
     /// <param name="compression">What permessage-deflate to accept; null (or disabled) accepts no extension.</param>
-    /// <exception cref="ArgumentException">A subprotocol is not an HTTP token (RFC 6455 §4.1 item 10).</exception>
+    /// <exception cref="ArgumentException">A subprotocol is not an HTTP token (RFC 6455 §4.1 item 10), or a compression setting is out of range.</exception>
     public ServerHandshake(OriginPolicy? origins, IReadOnlyList<string> subprotocols, CompressionOptions? compression = null)
     {
         ArgumentNullException.ThrowIfNull(subprotocols);
@@ -31,6 +31,7 @@ public sealed class ServerHandshake
             }
         }
 
+        compression?.Validate();
         _origins = origins;
         _subprotocols = [.. subprotocols];
         _compression = compression;
