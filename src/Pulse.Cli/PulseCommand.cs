@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pulse.Cli.Bench;
 
 namespace Pulse.Cli;
 
@@ -15,6 +16,8 @@ internal static class PulseCommand
         {
             ServeCommand.Create(console),
             ConnectCommand.Create(console),
+            TokenCommand.Create(console),
+            BenchCommand.Create(console),
         };
 
         var parse = root.Parse(args);

@@ -17,10 +17,12 @@ internal static class ServeCommand
         var password = new Option<string?>("--cert-password") { Description = "Password of a PFX certificate." };
         var origins = new Option<string[]>("--origin") { Description = "An allowed Origin (exact, or https://*.example.com); repeat for several. Default: any.", AllowMultipleArgumentsPerToken = false };
         var drain = new Option<double>("--drain-timeout") { Description = "Seconds to wait for connections to close on shutdown.", DefaultValueFactory = _ => 10 };
+        var tokenSecret = new Option<string?>("--token-secret") { Description = "HS256 secret of hub tokens (at least 32 characters). Default: $PULSE_TOKEN_SECRET, else the development secret." };
+        var noAnonymous = new Option<bool>("--no-anonymous") { Description = "Require a token on the hub (anonymous clients are allowed by default, for development)." };
         var noCompression = new Option<bool>("--no-compression") { Description = "Do not negotiate permessage-deflate (RFC 7692) compression." };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level: Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => LogLevel.Information };
 
-        var command = new Command("serve", "Run the Pulse server: /echo, /broadcast and /healthz.") { listen, certificate, key, password, origins, drain, noCompression, logLevel };
+        var command = new Command("serve", "Run the Pulse server: the hub at /ws, /echo, /broadcast and /healthz.") { listen, certificate, key, password, origins, drain, tokenSecret, noAnonymous, noCompression, logLevel };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var address = ListenAddress.Parse(parse.GetValue(listen)!);
@@ -39,6 +41,8 @@ internal static class ServeCommand
                 CertificatePassword = parse.GetValue(password),
                 Origins = parse.GetValue(origins) is { Length: > 0 } list ? list : null,
                 DrainTimeout = TimeSpan.FromSeconds(drainSeconds),
+                TokenSecret = parse.GetValue(tokenSecret) ?? NonEmpty(Environment.GetEnvironmentVariable("PULSE_TOKEN_SECRET")),
+                AllowAnonymous = !parse.GetValue(noAnonymous),
                 Compression = !parse.GetValue(noCompression),
                 LogLevel = parse.GetValue(logLevel),
             };
@@ -46,6 +50,8 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static async Task<int> RunAsync(ServeOptions options, CliConsole console, CancellationToken cancellationToken)
     {
@@ -76,7 +82,7 @@ internal static class ServeCommand
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var cancelled = cancellationToken.Register(() => _ = server.StopAsync());
-            await console.Output.WriteLineAsync($"pulse serve: listening on {server.BaseUri} (echo: {server.BaseUri}echo, health: {server.HttpBaseUri}healthz)").ConfigureAwait(false);
+            await console.Output.WriteLineAsync($"pulse serve: listening on {server.BaseUri} (hub: {server.BaseUri}ws, echo: {server.BaseUri}echo, health: {server.HttpBaseUri}healthz)").ConfigureAwait(false);
             await console.Output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             await server.WaitClosedAsync(CancellationToken.None).ConfigureAwait(false);
             await console.Output.WriteLineAsync("pulse serve: stopped").ConfigureAwait(false);

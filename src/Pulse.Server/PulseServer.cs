@@ -7,11 +7,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pulse.Hub.Hosting;
 
 namespace Pulse.Server;
 
 /// <summary>
-/// The server behind <c>pulse serve</c>: <c>/echo</c> (every message back to its sender),
+/// The server behind <c>pulse serve</c>: the hub at <c>/ws</c>, <c>/echo</c> (every message back to its sender),
 /// <c>/broadcast</c> (every message to every other connection there), and <c>/healthz</c>, on one port.
 /// </summary>
 public sealed partial class PulseServer : IAsyncDisposable
@@ -65,6 +66,16 @@ public sealed partial class PulseServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddSingleton<IHostLifetime, ProgramOwnedLifetime>();
         builder.Services.AddPulseWebSockets();
+        builder.Services.AddPulseHub(hub =>
+        {
+            hub.AllowAnonymous = options.AllowAnonymous;
+            hub.TokenSecret = options.TokenSecret ?? ServeOptions.DevelopmentTokenSecret;
+            hub.WebSocket.Origins = options.Origins;
+            hub.WebSocket.PingInterval = options.PingInterval;
+            hub.WebSocket.PingTimeout = options.PingTimeout;
+            hub.WebSocket.DrainTimeout = options.DrainTimeout;
+            hub.WebSocket.Compression.Enabled = options.Compression;
+        });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -89,6 +100,17 @@ public sealed partial class PulseServer : IAsyncDisposable
         app.MapWebSocket("/echo", Endpoints.EchoAsync, EndpointOptions(options.EchoMaxMessageSize));
         var room = new BroadcastRoom();
         app.MapWebSocket("/broadcast", room.RunAsync, EndpointOptions(options.EchoMaxMessageSize));
+        app.MapPulseHub("/ws");
+        var logger = loggerFactory.CreateLogger<PulseServer>();
+        if (options.AllowAnonymous)
+        {
+            Log.AnonymousAccess(logger);
+        }
+
+        if (options.TokenSecret is null)
+        {
+            Log.DevelopmentSecret(logger);
+        }
 
         try
         {
@@ -102,7 +124,7 @@ public sealed partial class PulseServer : IAsyncDisposable
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var endPoints = addresses.Select(a => new Uri(a)).Select(u => new IPEndPoint(IPAddress.Parse(u.Host.Trim('[', ']')), u.Port)).ToArray();
-        Log.Listening(app.Logger, string.Join(", ", addresses));
+        Log.Listening(logger, string.Join(", ", addresses));
         return new PulseServer(app, endPoints, certificate is not null);
     }
 
@@ -139,8 +161,14 @@ public sealed partial class PulseServer : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(100, LogLevel.Information, "Pulse listening on {Addresses}: /echo, /broadcast, /healthz", EventName = "Listening")]
+        [LoggerMessage(100, LogLevel.Information, "Pulse listening on {Addresses}: /ws (hub), /echo, /broadcast, /healthz", EventName = "Listening")]
         public static partial void Listening(ILogger logger, string addresses);
+
+        [LoggerMessage(101, LogLevel.Warning, "Hub: anonymous clients may connect, subscribe, publish and read presence and history in any channel (development default; turn it off with --no-anonymous)", EventName = "AnonymousAccess")]
+        public static partial void AnonymousAccess(ILogger logger);
+
+        [LoggerMessage(102, LogLevel.Warning, "Hub: tokens are signed with the development secret; set PULSE_TOKEN_SECRET or --token-secret in production", EventName = "DevelopmentSecret")]
+        public static partial void DevelopmentSecret(ILogger logger);
     }
 
     /// <summary>The <c>pulse</c> program handles SIGTERM and Ctrl+C itself, so it can report the drain.</summary>

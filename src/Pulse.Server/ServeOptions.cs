@@ -39,6 +39,18 @@ public sealed class ServeOptions
     /// <summary>Server-wide ping timeout. The default is 20 seconds.</summary>
     public TimeSpan? PingTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// The HS256 secret of hub tokens. Null uses <see cref="DevelopmentTokenSecret"/>, which <c>pulse token</c>
+    /// also uses by default, and says so in the log: fine on a laptop, never in production.
+    /// </summary>
+    public string? TokenSecret { get; set; }
+
+    /// <summary>Whether hub clients without a token may connect (DESIGN's development default). The default is true.</summary>
+    public bool AllowAnonymous { get; set; } = true;
+
+    /// <summary>The secret used when none is configured; public so development tools agree on it.</summary>
+    public const string DevelopmentTokenSecret = "pulse-development-secret-not-for-production-use";
+
     /// <summary>The least severe log level written to the console. The default is Information.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Information;
 }

@@ -9,7 +9,7 @@ public sealed partial class Session
 
     // DESIGN: resent with the same id (epoch:offset) and backoff until the client's ack, a bounded number of times.
     private void TrackAck(SendPublication delivery, long nowMs) =>
-        _acks.Track(EncodedMessage.IdOf(delivery.Epoch, delivery.Publication.Offset), delivery, nowMs);
+        _acks.Track(MessageId.Of(delivery.Epoch, delivery.Publication.Offset), delivery, nowMs);
 
     // An ack for nothing pending is a duplicate or came too late: both are normal, neither is an error.
     private void OnAck(string messageId) => _acks.Ack(messageId);

@@ -167,7 +167,7 @@ public sealed partial class Session
             return;
         }
 
-        Debug.Fail($"Unexpected engine result {result.GetType().Name}");
-        SendError(id, ErrorCode.Internal, "internal error", nowMs);
+        // A result of the wrong kind is the adapter's bug: the client gets a 500, the connection stays.
+        SendError(id, ErrorCode.Internal, $"internal error: unexpected {result.GetType().Name}", nowMs);
     }
 }

@@ -33,8 +33,6 @@ public sealed partial class JsonEnvelopeCodec
     private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data");
     private static readonly JsonEncodedText s_timestamp = JsonEncodedText.Encode("timestamp");
 
-    private static readonly Func<string, string, Publication, byte[]> s_encodeMessage = EncodeMessage;
-
     /// <inheritdoc/>
     public void Write(IBufferWriter<byte> output, ServerEnvelope envelope)
     {
@@ -51,34 +49,24 @@ public sealed partial class JsonEnvelopeCodec
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(epoch);
         ArgumentNullException.ThrowIfNull(publication);
-        output.Write(EncodedMessage.GetOrEncode(publication, EncodedMessage.JsonSlot, channel, epoch, s_encodeMessage));
-    }
-
-    private static byte[] EncodeMessage(string channel, string epoch, Publication publication)
-    {
-        var buffer = new ArrayBufferWriter<byte>(128 + publication.Data.Length);
-        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
+        using var writer = new Utf8JsonWriter(output, s_writerOptions);
+        writer.WriteStartObject();
+        writer.WriteString(s_type, WireNames.Utf8Of(EnvelopeType.Message));
+        writer.WriteString(s_id, MessageId.Of(epoch, publication.Offset));
+        if (publication.AckRequired)
         {
-            writer.WriteStartObject();
-            writer.WriteString(s_type, WireNames.Utf8Of(EnvelopeType.Message));
-            writer.WriteString(s_id, EncodedMessage.IdOf(epoch, publication.Offset));
-            if (publication.AckRequired)
-            {
-                writer.WriteBoolean(s_ackRequired, true);
-            }
-
-            writer.WriteStartObject(s_payload);
-            writer.WriteString(s_channel, channel);
-            writer.WriteNumber(s_offset, publication.Offset);
-            writer.WriteString(s_epoch, epoch);
-            WriteData(writer, publication);
-            WriteUser(writer, publication.User);
-            writer.WriteNumber(s_timestamp, publication.Timestamp);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            writer.WriteBoolean(s_ackRequired, true);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        writer.WriteStartObject(s_payload);
+        writer.WriteString(s_channel, channel);
+        writer.WriteNumber(s_offset, publication.Offset);
+        writer.WriteString(s_epoch, epoch);
+        WriteData(writer, publication);
+        WriteUser(writer, publication.User);
+        writer.WriteNumber(s_timestamp, publication.Timestamp);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     private static void WriteEnvelope(Utf8JsonWriter writer, ServerEnvelope envelope)

@@ -17,8 +17,6 @@ public sealed class ProtobufEnvelopeCodec : IEnvelopeCodec
 
     private const int MaxVarint32Bytes = 5;
 
-    private static readonly Func<string, string, Publication, byte[]> s_encodeMessage = EncodeMessage;
-
     /// <summary>The one instance.</summary>
     public static ProtobufEnvelopeCodec Instance { get; } = new();
 
@@ -67,7 +65,16 @@ public sealed class ProtobufEnvelopeCodec : IEnvelopeCodec
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(epoch);
         ArgumentNullException.ThrowIfNull(publication);
-        output.Write(EncodedMessage.GetOrEncode(publication, EncodedMessage.ProtobufSlot, channel, epoch, s_encodeMessage));
+        var wire = new Wire.Envelope
+        {
+            Type = WireNames.Of(EnvelopeType.Message),
+            Id = MessageId.Of(epoch, publication.Offset),
+            AckRequired = publication.AckRequired,
+            Channel = channel,
+            Epoch = epoch,
+            Publication = ToWire(publication),
+        };
+        WriteDelimited(output, wire);
     }
 
     private static EnvelopeReadResult ReadEnvelope(ReadOnlySpan<byte> bytes)
@@ -260,22 +267,6 @@ public sealed class ProtobufEnvelopeCodec : IEnvelopeCodec
         User = publication.User ?? "",
         Timestamp = publication.Timestamp,
     };
-
-    private static byte[] EncodeMessage(string channel, string epoch, Publication publication)
-    {
-        var wire = new Wire.Envelope
-        {
-            Type = WireNames.Of(EnvelopeType.Message),
-            Id = EncodedMessage.IdOf(epoch, publication.Offset),
-            AckRequired = publication.AckRequired,
-            Channel = channel,
-            Epoch = epoch,
-            Publication = ToWire(publication),
-        };
-        var buffer = new ArrayBufferWriter<byte>();
-        WriteDelimited(buffer, wire);
-        return buffer.WrittenSpan.ToArray();
-    }
 
     private static void WriteDelimited(IBufferWriter<byte> output, Wire.Envelope wire)
     {

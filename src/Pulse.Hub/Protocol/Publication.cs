@@ -36,6 +36,9 @@ public sealed class Publication
     /// <summary>Whether deliveries must be acknowledged by each recipient (retried until they are).</summary>
     public bool AckRequired { get; }
 
-    /// <summary>Per-codec encodings of the <c>message</c> envelope carrying this publication, filled on first use.</summary>
+    /// <summary>
+    /// Per-codec encodings of the <c>message</c> envelope carrying this publication, filled on first use by the
+    /// host (indexed like <c>HubNode.Codecs</c>), so a fan-out encodes once. The codecs themselves never touch it.
+    /// </summary>
     internal object?[] EncodedCache { get; } = new object?[2];
 }

@@ -1,0 +1,305 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pulse.Hub.Core;
+using Pulse.Hub.Engines;
+using Pulse.Hub.Protocol;
+
+namespace Pulse.Hub.Hosting;
+
+/// <summary>
+/// The hub on this node: its connections, the channels they subscribe to, the engines, and the server-side API
+/// for applications (publish, send to a user, presence, disconnect a user, subscribe a user).
+/// </summary>
+/// <remarks>Thread-safe. Get it from dependency injection after <c>services.AddPulseHub()</c>.</remarks>
+public sealed partial class HubNode : IBrokerHandler, IAsyncDisposable
+{
+    internal static IEnvelopeCodec[] Codecs { get; } = [new JsonEnvelopeCodec(), new ProtobufEnvelopeCodec()];
+
+    private readonly ConcurrentDictionary<string, ChannelMembers> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HubConnection> _connections = new(StringComparer.Ordinal);
+    private readonly HubTokens? _tokens;
+    private readonly ILogger _logger;
+    private readonly ITimer _maintenance;
+    private readonly long _startedAt;
+
+    /// <summary>Creates the node; <see cref="HubEndpointExtensions.AddPulseHub"/> does this for applications.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public HubNode(HubOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        Time = time ?? TimeProvider.System;
+        Broker = options.Broker ?? new InMemoryBroker(Time);
+        PresenceStore = options.PresenceStore ?? new InMemoryPresenceStore(Time);
+        _tokens = options.TokenSecret is null ? null : new HubTokens(options.TokenSecret, Time);
+        _logger = options.LoggerFactory?.CreateLogger<HubNode>() ?? NullLogger<HubNode>.Instance;
+        SessionSettings = options.ToSessionSettings();
+        _startedAt = Time.GetTimestamp();
+        Broker.SetHandler(this);
+        var period = options.PresenceTtl / 3;
+        _maintenance = Time.CreateTimer(static state => ((HubNode)state!).Maintain(), this, period, period);
+    }
+
+    /// <summary>The options the node runs with.</summary>
+    public HubOptions Options { get; }
+
+    /// <summary>The broker in use.</summary>
+    public IBroker Broker { get; }
+
+    /// <summary>The presence store in use.</summary>
+    public IPresenceStore PresenceStore { get; }
+
+    /// <summary>Open hub connections on this node.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>Channels with subscribers on this node, and how many.</summary>
+    public IReadOnlyDictionary<string, int> Channels => _channels.Where(c => c.Value.Count > 0).ToDictionary(c => c.Key, c => c.Value.Count);
+
+    /// <summary>How long the node has run.</summary>
+    public TimeSpan Uptime => Time.GetElapsedTime(_startedAt);
+
+    internal TimeProvider Time { get; }
+
+    internal SessionSettings SessionSettings { get; }
+
+    internal HubTokens? Tokens => _tokens;
+
+    // Server-side API
+
+    /// <summary>Publishes <paramref name="data"/> (the UTF-8 text of a JSON value) to <paramref name="channel"/>; returns its position.</summary>
+    /// <exception cref="ArgumentException">The channel name or the data is invalid.</exception>
+    public Task<StreamPosition> PublishAsync(string channel, ReadOnlyMemory<byte> data, bool ackRequired = false, CancellationToken cancellationToken = default)
+    {
+        CheckChannel(channel);
+        CheckJson(data);
+        var policy = Options.ResolvePolicy(channel);
+        return Broker.PublishAsync(channel, new PublishData(data, null, null, Now(), ackRequired), Limits(policy), cancellationToken);
+    }
+
+    /// <summary>Publishes <paramref name="value"/> serialized as JSON to <paramref name="channel"/>; returns its position.</summary>
+    public Task<StreamPosition> PublishAsJsonAsync<T>(string channel, T value, bool ackRequired = false, CancellationToken cancellationToken = default) =>
+        PublishAsync(channel, new ReadOnlyMemory<byte>(JsonSerializer.SerializeToUtf8Bytes(value)), ackRequired, cancellationToken);
+
+    /// <summary>
+    /// Sends <paramref name="data"/> to every connection of <paramref name="user"/> on this node as a
+    /// <c>message</c> on <paramref name="channel"/>, whether or not they subscribed. Direct messages are not
+    /// part of the channel's stream: offset 0, a one-off epoch, no history. Returns the connections reached.
+    /// </summary>
+    public int SendToUser(string user, string channel, ReadOnlyMemory<byte> data)
+    {
+        CheckChannel(channel);
+        CheckJson(data);
+        var publication = new Publication(0, data, null, Now());
+        var epoch = "direct-" + Guid.NewGuid().ToString("N")[..12];
+        var reached = 0;
+        foreach (var connection in ConnectionsOf(user))
+        {
+            if (connection.Socket.TrySend(Encode(connection, channel, epoch, publication)))
+            {
+                reached++;
+            }
+        }
+
+        return reached;
+    }
+
+    /// <summary>Who is in <paramref name="channel"/>, across nodes.</summary>
+    public Task<IReadOnlyList<ClientInfo>> PresenceAsync(string channel, CancellationToken cancellationToken = default)
+    {
+        CheckChannel(channel);
+        return PresenceStore.GetAsync(channel, cancellationToken);
+    }
+
+    /// <summary>Closes every connection of <paramref name="user"/> on this node; returns how many.</summary>
+    public int DisconnectUser(string user, CloseCode code = CloseCode.PolicyViolation, string reason = "disconnected by the server")
+    {
+        var count = 0;
+        foreach (var connection in ConnectionsOf(user))
+        {
+            connection.Disconnect(code, reason);
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Subscribes every connection of <paramref name="user"/> on this node to <paramref name="channel"/>; returns how many.</summary>
+    public int SubscribeUser(string user, string channel)
+    {
+        CheckChannel(channel);
+        var count = 0;
+        foreach (var connection in ConnectionsOf(user))
+        {
+            connection.SubscribeFromServer(channel);
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Stops the node's timers.</summary>
+    public ValueTask DisposeAsync()
+    {
+        _maintenance.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    // Broker deliveries (IBrokerHandler): for one channel they come in offset order.
+
+    /// <inheritdoc/>
+    void IBrokerHandler.HandlePublication(string channel, string epoch, Publication publication)
+    {
+        if (_channels.TryGetValue(channel, out var members))
+        {
+            foreach (var connection in members.Snapshot)
+            {
+                connection.Deliver(channel, epoch, publication);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    void IBrokerHandler.HandleJoinLeave(string channel, bool join, ClientInfo info)
+    {
+        if (_channels.TryGetValue(channel, out var members))
+        {
+            foreach (var connection in members.Snapshot)
+            {
+                connection.DeliverJoinLeave(channel, join, info);
+            }
+        }
+    }
+
+    internal void Register(HubConnection connection) => _connections[connection.ClientId] = connection;
+
+    internal void Unregister(HubConnection connection) => _connections.TryRemove(new KeyValuePair<string, HubConnection>(connection.ClientId, connection));
+
+    /// <summary>The <c>message</c> envelope for a publication in a connection's codec, framed once for every recipient.</summary>
+    internal static PreparedMessage Encode(HubConnection connection, string channel, string epoch, Publication publication)
+    {
+        var cache = publication.EncodedCache;
+        if (cache[connection.CodecIndex] is PreparedMessage cached)
+        {
+            return cached;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(publication.Data.Length + 128);
+        connection.Codec.WriteMessage(buffer, channel, epoch, publication);
+        var prepared = PreparedMessage.Create(new Message(connection.Codec.MessageType, buffer.WrittenMemory));
+        cache[connection.CodecIndex] = prepared; // a race computes the same bytes twice; either copy is right
+        return prepared;
+    }
+
+    internal void ReportUndeliverable(HubConnection connection, ReportUndeliverable report) =>
+        Log.Undeliverable(_logger, connection.ClientId, report.Channel, report.Publication.Offset, report.Attempts);
+
+    internal void ReportEngineFailure(HubConnection connection, EngineRequest request, Exception exception) =>
+        Log.EngineFailed(_logger, connection.ClientId, request.GetType().Name, exception);
+
+    private HubConnection[] ConnectionsOf(string user) =>
+        _connections.Values.Where(c => c.User == user).ToArray();
+
+    private long Now() => Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static HistoryLimits Limits(ChannelPolicy policy) => new(policy.HistorySize, policy.HistoryTtlMs);
+
+    private static void CheckChannel(string channel)
+    {
+        if (!ChannelName.IsValid(channel))
+        {
+            throw new ArgumentException($"'{channel}' is not a valid channel name (letters, digits and :_-., at most {ChannelName.MaxLength}).", nameof(channel));
+        }
+    }
+
+    private static void CheckJson(ReadOnlyMemory<byte> data)
+    {
+        var reader = new Utf8JsonReader(data.Span);
+        try
+        {
+            if (!JsonDocument.TryParseValue(ref reader, out var document))
+            {
+                throw new ArgumentException("data must be the UTF-8 text of a JSON value.", nameof(data));
+            }
+
+            document.Dispose();
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"data must be the UTF-8 text of a JSON value: {e.Message}", nameof(data), e);
+        }
+    }
+
+    private void Maintain()
+    {
+        // Presence entries expire unless refreshed, so a node that dies takes its clients' presence with it.
+        foreach (var (channel, members) in _channels)
+        {
+            if (!Options.ResolvePolicy(channel).Presence)
+            {
+                continue;
+            }
+
+            foreach (var connection in members.Snapshot)
+            {
+                _ = RefreshPresenceAsync(channel, connection);
+            }
+        }
+
+        if (Broker is InMemoryBroker memory)
+        {
+            memory.Sweep(channel => Limits(Options.ResolvePolicy(channel)));
+        }
+    }
+
+    private async Task RefreshPresenceAsync(string channel, HubConnection connection)
+    {
+        try
+        {
+            await PresenceStore.AddAsync(channel, new ClientInfo(connection.ClientId, connection.User), Options.PresenceTtl).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.PresenceRefreshFailed(_logger, channel, e);
+        }
+    }
+
+    /// <summary>One channel's local subscribers: a copy-on-write array for lock-free fan-out, and a gate for broker calls.</summary>
+    private sealed class ChannelMembers
+    {
+        private HubConnection[] _members = [];
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public bool BrokerSubscribed { get; set; }
+
+        public HubConnection[] Snapshot => Volatile.Read(ref _members);
+
+        public int Count => Snapshot.Length;
+
+        public void Add(HubConnection connection)
+        {
+            lock (this)
+            {
+                _members = [.. _members, connection];
+            }
+        }
+
+        public bool Remove(HubConnection connection)
+        {
+            lock (this)
+            {
+                var index = Array.IndexOf(_members, connection);
+                if (index < 0)
+                {
+                    return false;
+                }
+
+                _members = [.. _members[..index], .. _members[(index + 1)..]];
+                return true;
+            }
+        }
+    }
+}
