@@ -88,6 +88,23 @@ public class Rfc7692_7_2_CompressionTests
         }
     }
 
+    /// <summary>16 MiB for every window × context takeover: text from the server for odd windows, from the client for even ones.</summary>
+    [Theory]
+    [MemberData(nameof(WindowsAndTakeover))]
+    public void RoundTrip_16MiB_EveryWindowAndContextTakeover(int bits, bool serverNoContext, bool clientNoContext)
+    {
+        const int Size = 16 * 1024 * 1024;
+        var payload = Deflate.JsonChat(Size);
+        var parameters = new PerMessageDeflateParameters(serverNoContext, clientNoContext, bits, bits);
+        var (sender, receiver) = Deflate.Pair(bits % 2 == 1 ? Role.Server : Role.Client, parameters, Size);
+
+        var events = receiver.FeedInRandomChunks(Deflate.Write(sender, MessageType.Text, payload), seed: bits, maxChunk: 100_000);
+
+        Assert.Equal(payload, Assert.Single(ProtocolDeflateAssert.Messages(events)));
+        sender.Dispose();
+        receiver.Protocol.Dispose();
+    }
+
     [Theory]
     [InlineData(Role.Server, MessageType.Text)]
     [InlineData(Role.Client, MessageType.Binary)]
