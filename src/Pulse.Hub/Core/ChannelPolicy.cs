@@ -18,7 +18,7 @@ public sealed record ChannelPolicy
     /// <summary>Who may publish from a client connection.</summary>
     public PublishPermission Publish { get; init; } = PublishPermission.Anyone;
 
-    /// <summary>Whether subscribing needs a token whose <c>channels</c> claim allows the channel.</summary>
+    /// <summary>Whether using the channel (subscribe, publish, presence, history) needs a token whose <c>channels</c> claim allows it.</summary>
     public bool Private { get; init; }
 
     /// <summary>Whether anonymous clients may use the channel at all (subscribe, publish, presence, history).</summary>

@@ -114,7 +114,8 @@ public sealed class InMemoryBroker : IBroker
         }
     }
 
-    private static string NewEpoch() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+    // 8 random bytes: message ids are {epoch}:{offset} without the channel, so epochs must not collide.
+    private static string NewEpoch() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     private sealed class ChannelState(string epoch)
     {

@@ -34,6 +34,11 @@ internal sealed class HubConnection
 
     public WebSocketConnection Socket { get; }
 
+    private volatile bool _isClosed;
+
+    /// <summary>Set before the session's close-time unsubscribes run: engine work finishing later must undo itself.</summary>
+    public bool IsClosed => _isClosed;
+
     public Session Session { get; }
 
     public IEnvelopeCodec Codec { get; }
@@ -86,6 +91,7 @@ internal sealed class HubConnection
         }
         finally
         {
+            _isClosed = true;
             Run(static (session, _, now) => session.Close(now), (object?)null);
             lock (_lock)
             {

@@ -73,7 +73,7 @@ public sealed partial class HubNode
         return new AuthenticateResult(request.Number, identity);
     }
 
-    private async Task<EngineResult> SubscribeAsync(HubConnection connection, SubscribeRequest request)
+    private async Task<EngineResult?> SubscribeAsync(HubConnection connection, SubscribeRequest request)
     {
         var channel = request.Channel;
 
@@ -132,6 +132,14 @@ public sealed partial class HubNode
 
             var limit = request.Since is null ? 0 : request.Policy.HistorySize;
             var read = await Broker.ReadHistoryAsync(channel, request.Since, limit, Limits(request.Policy)).ConfigureAwait(false);
+            if (connection.IsClosed)
+            {
+                // The connection closed while this subscribe ran: its close-time unsubscribe may already have
+                // run, so undo what this one added rather than leak a member and a presence entry.
+                await UnsubscribeAsync(connection, new UnsubscribeRequest(request.Number, channel, request.Policy, request.Info)).ConfigureAwait(false);
+                return null;
+            }
+
             return new SubscribeResult(request.Number, read.Latest, read.Publications);
         }
         catch
