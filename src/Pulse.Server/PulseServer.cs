@@ -102,15 +102,6 @@ public sealed partial class PulseServer : IAsyncDisposable
         app.MapWebSocket("/broadcast", room.RunAsync, EndpointOptions(options.EchoMaxMessageSize));
         app.MapPulseHub("/ws");
         var logger = loggerFactory.CreateLogger<PulseServer>();
-        if (options.AllowAnonymous)
-        {
-            Log.AnonymousAccess(logger);
-        }
-
-        if (options.TokenSecret is null)
-        {
-            Log.DevelopmentSecret(logger);
-        }
 
         try
         {
@@ -125,6 +116,15 @@ public sealed partial class PulseServer : IAsyncDisposable
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var endPoints = addresses.Select(a => new Uri(a)).Select(u => new IPEndPoint(IPAddress.Parse(u.Host.Trim('[', ']')), u.Port)).ToArray();
         Log.Listening(logger, string.Join(", ", addresses));
+        if (options.AllowAnonymous)
+        {
+            Log.AnonymousAccess(logger);
+        }
+
+        if (options.TokenSecret is null)
+        {
+            Log.DevelopmentSecret(logger);
+        }
         return new PulseServer(app, endPoints, certificate is not null);
     }
 
