@@ -19,9 +19,10 @@ internal static class ServeCommand
         var drain = new Option<double>("--drain-timeout") { Description = "Seconds to wait for connections to close on shutdown.", DefaultValueFactory = _ => 10 };
         var tokenSecret = new Option<string?>("--token-secret") { Description = "HS256 secret of hub tokens (at least 32 characters). Default: $PULSE_TOKEN_SECRET, else the development secret." };
         var noAnonymous = new Option<bool>("--no-anonymous") { Description = "Require a token on the hub (anonymous clients are allowed by default, for development)." };
+        var noCompression = new Option<bool>("--no-compression") { Description = "Do not negotiate permessage-deflate (RFC 7692) compression." };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Least severe log level: Trace, Debug, Information, Warning, Error.", DefaultValueFactory = _ => LogLevel.Information };
 
-        var command = new Command("serve", "Run the Pulse server: the hub at /ws, /echo, /broadcast and /healthz.") { listen, certificate, key, password, origins, drain, tokenSecret, noAnonymous, logLevel };
+        var command = new Command("serve", "Run the Pulse server: the hub at /ws, /echo, /broadcast and /healthz.") { listen, certificate, key, password, origins, drain, tokenSecret, noAnonymous, noCompression, logLevel };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var address = ListenAddress.Parse(parse.GetValue(listen)!);
@@ -42,6 +43,7 @@ internal static class ServeCommand
                 DrainTimeout = TimeSpan.FromSeconds(drainSeconds),
                 TokenSecret = parse.GetValue(tokenSecret) ?? NonEmpty(Environment.GetEnvironmentVariable("PULSE_TOKEN_SECRET")),
                 AllowAnonymous = !parse.GetValue(noAnonymous),
+                Compression = !parse.GetValue(noCompression),
                 LogLevel = parse.GetValue(logLevel),
             };
             return await RunAsync(options, console, cancellationToken).ConfigureAwait(false);

@@ -72,6 +72,7 @@ public sealed partial class PulseServer : IAsyncDisposable
             hub.WebSocket.PingInterval = options.PingInterval;
             hub.WebSocket.PingTimeout = options.PingTimeout;
             hub.WebSocket.DrainTimeout = options.DrainTimeout;
+            hub.WebSocket.Compression.Enabled = options.Compression;
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -90,6 +91,7 @@ public sealed partial class PulseServer : IAsyncDisposable
             PingTimeout = options.PingTimeout,
             DrainTimeout = options.DrainTimeout,
             LoggerFactory = loggerFactory,
+            Compression = new CompressionOptions { Enabled = options.Compression },
         };
 
         app.MapGet("/healthz", () => Results.Text("OK\n"));
