@@ -108,6 +108,14 @@ public sealed partial class HubClient
                     _state = HubClientState.Reconnecting;
                     _pending.TakeEndedByDisconnect(ended);
                 }
+                else
+                {
+                    // Closed before the event is raised, so its handlers see the client as it now is.
+                    _state = HubClientState.Closed;
+                    _closedBy ??= _disposed
+                        ? new ObjectDisposedException(nameof(HubClient))
+                        : ConnectionClosedException.Create(link.Socket.CloseReceived, link.Socket.CloseSent, null);
+                }
             }
 
             link.Stop();
@@ -122,9 +130,8 @@ public sealed partial class HubClient
             }
             else if (!_disposed)
             {
-                var closed = ConnectionClosedException.Create(dropped.Socket.CloseReceived, dropped.Socket.CloseSent, null);
-                Log.ClosedForGood(_logger, Uri, closed.Message);
-                await CloseForGoodAsync(closed).ConfigureAwait(false);
+                Log.ClosedForGood(_logger, Uri, _closedBy!.Message);
+                await CloseForGoodAsync(_closedBy).ConfigureAwait(false);
             }
 
             dropped.Dispose();
@@ -175,8 +182,8 @@ public sealed partial class HubClient
             catch (Exception e)
             {
                 Log.ClosedForGood(_logger, Uri, e.Message);
-                Raise(Disconnected, new HubDisconnectedEventArgs(dropped.CloseStatus, willReconnect: false, e));
                 await CloseForGoodAsync(e).ConfigureAwait(false);
+                Raise(Disconnected, new HubDisconnectedEventArgs(dropped.CloseStatus, willReconnect: false, e));
                 return null;
             }
         }
