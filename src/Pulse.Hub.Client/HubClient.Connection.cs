@@ -91,7 +91,21 @@ public sealed partial class HubClient
     }
 
     /// <summary>The client's one loop: read a connection until it drops, then reconnect, until disposed or closed for good.</summary>
-    private async Task RunAsync(HubLink? link)
+    private async Task RunAsync(HubLink link)
+    {
+        try
+        {
+            await RunLinksAsync(link).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // A bug, not a network failure: end the client rather than leave requests waiting on a dead loop.
+            Log.ClosedForGood(_logger, Uri, e.Message);
+            await CloseForGoodAsync(e).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunLinksAsync(HubLink? link)
     {
         while (link is not null)
         {
@@ -335,13 +349,18 @@ public sealed partial class HubClient
 
         foreach (var request in requests)
         {
-            if (request.Kind == RequestKind.Unsubscribe)
+            switch (request.Kind)
             {
-                request.Reply.TrySetResult(default);
-            }
-            else
-            {
-                request.Reply.TrySetException(reason);
+                case RequestKind.Unsubscribe:
+                    request.Reply.TrySetResult(default);
+                    break;
+                case RequestKind.Subscribe or RequestKind.Ping:
+                    // Their callers wait on the subscription, or on the link that is gone.
+                    request.Reply.TrySetCanceled();
+                    break;
+                default:
+                    request.Reply.TrySetException(reason);
+                    break;
             }
         }
 
@@ -363,6 +382,7 @@ public sealed partial class HubClient
             return;
         }
 
+        s_raisingEvent.Value = true;
         try
         {
             handler(this, args);
@@ -371,6 +391,10 @@ public sealed partial class HubClient
         {
             // An application's event handler must not stop the client's loop.
             Log.EventHandlerFailed(_logger, typeof(TArgs).Name, e);
+        }
+        finally
+        {
+            s_raisingEvent.Value = false;
         }
     }
 }

@@ -140,14 +140,6 @@ public sealed partial class HubClient
 
         var subscription = request.Subscription!;
         var firstSubscribe = !subscription.Ready.Task.IsCompleted;
-        if (!firstSubscribe && exception.IsTemporary)
-        {
-            // The hub may take it later: a new connection resubscribes every subscription, after a backoff.
-            Log.ResubscribeFailed(_logger, subscription.Channel, (int)error.Code, error.Message);
-            link.GiveUp(CloseCode.TryAgainLater, "resubscribing failed");
-            return;
-        }
-
         lock (_lock)
         {
             if (subscription.IsEnded)
@@ -155,8 +147,19 @@ public sealed partial class HubClient
                 return;
             }
 
-            subscription.IsEnded = true;
-            _subscriptions.Remove(subscription.Channel);
+            if (firstSubscribe || !exception.IsTemporary)
+            {
+                subscription.IsEnded = true;
+                _subscriptions.Remove(subscription.Channel);
+            }
+        }
+
+        if (!firstSubscribe && exception.IsTemporary)
+        {
+            // The hub may take it later: a new connection resubscribes every subscription, after a backoff.
+            Log.ResubscribeFailed(_logger, subscription.Channel, (int)error.Code, error.Message);
+            link.GiveUp(CloseCode.TryAgainLater, "resubscribing failed");
+            return;
         }
 
         if (firstSubscribe)

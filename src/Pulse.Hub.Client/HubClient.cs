@@ -47,6 +47,9 @@ public sealed partial class HubClient : IAsyncDisposable
 {
     private const string Subprotocol = JsonEnvelopeCodec.SubprotocolName;
 
+    // Set while an event handler runs on the loop: disposing from there must not wait for the loop itself.
+    private static readonly AsyncLocal<bool> s_raisingEvent = new();
+
     private readonly Lock _lock = new();
     private readonly HubClientOptions _options;
     private readonly ILogger _logger;
@@ -275,6 +278,7 @@ public sealed partial class HubClient : IAsyncDisposable
     /// <summary>
     /// Closes the connection (1000) and stops reconnecting. Waiting requests fail with
     /// <see cref="ObjectDisposedException"/>; no handler runs once this returns (except the one calling it).
+    /// May be called from a handler or an event handler.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -291,7 +295,11 @@ public sealed partial class HubClient : IAsyncDisposable
         }
 
         await _disposing.CancelAsync().ConfigureAwait(false);
-        await _run.ConfigureAwait(false);
+        if (!s_raisingEvent.Value)
+        {
+            await _run.ConfigureAwait(false);
+        }
+
         await CloseForGoodAsync(new ObjectDisposedException(nameof(HubClient))).ConfigureAwait(false);
     }
 
