@@ -1,12 +1,11 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pulse.Hosting;
 using Pulse.Hub.Hosting;
 
 namespace Pulse.Server;
@@ -17,20 +16,19 @@ namespace Pulse.Server;
 /// </summary>
 public sealed partial class PulseServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _stopping;
+    private readonly RunningApp _app;
 
-    private PulseServer(WebApplication app, IReadOnlyList<IPEndPoint> endPoints, bool secure)
+    private PulseServer(RunningApp app, IServiceProvider services, bool secure)
     {
         _app = app;
-        EndPoints = endPoints;
+        Services = services;
+        var endPoints = app.EndPoints;
         BaseUri = new Uri($"{(secure ? "wss" : "ws")}://{FormatHost(endPoints[0])}/");
         HttpBaseUri = new Uri($"{(secure ? "https" : "http")}://{FormatHost(endPoints[0])}/");
     }
 
     /// <summary>The addresses listened on, with the ports actually bound.</summary>
-    public IReadOnlyList<IPEndPoint> EndPoints { get; }
+    public IReadOnlyList<IPEndPoint> EndPoints => _app.EndPoints;
 
     /// <summary><c>ws://host:port/</c> (or wss) of the first listener.</summary>
     public Uri BaseUri { get; }
@@ -39,7 +37,7 @@ public sealed partial class PulseServer : IAsyncDisposable
     public Uri HttpBaseUri { get; }
 
     /// <summary>The application's services.</summary>
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services { get; }
 
     /// <summary>Starts the server.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
@@ -64,7 +62,7 @@ public sealed partial class PulseServer : IAsyncDisposable
 
         // A failure to start is reported by the caller in one line, not as a logged stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
-        builder.Services.AddSingleton<IHostLifetime, ProgramOwnedLifetime>();
+        RunningApp.LeaveSignalsAlone(builder.Services); // the pulse program handles SIGTERM and Ctrl+C itself
         builder.Services.AddPulseWebSockets();
         builder.Services.AddPulseHub(hub =>
         {
@@ -100,6 +98,19 @@ public sealed partial class PulseServer : IAsyncDisposable
         app.MapWebSocket("/broadcast", room.RunAsync, EndpointOptions(options.EchoMaxMessageSize));
         app.MapPulseHub("/ws");
         var logger = loggerFactory.CreateLogger<PulseServer>();
+
+        RunningApp running;
+        try
+        {
+            running = await RunningApp.StartAsync(app, beforeStop: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new IOException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
+        }
+
+        Log.Listening(logger, string.Join(", ", running.Addresses));
         if (options.AllowAnonymous)
         {
             Log.AnonymousAccess(logger);
@@ -109,50 +120,17 @@ public sealed partial class PulseServer : IAsyncDisposable
         {
             Log.DevelopmentSecret(logger);
         }
-
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException e)
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw new IOException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
-        }
-
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        var endPoints = addresses.Select(a => new Uri(a)).Select(u => new IPEndPoint(IPAddress.Parse(u.Host.Trim('[', ']')), u.Port)).ToArray();
-        Log.Listening(logger, string.Join(", ", addresses));
-        return new PulseServer(app, endPoints, certificate is not null);
+        return new PulseServer(running, app.Services, certificate is not null);
     }
 
     /// <summary>Stops: refuses new connections, closes open ones with 1001, waits for them up to the drain timeout.</summary>
-    public Task StopAsync()
-    {
-        lock (_stopped)
-        {
-            return _stopping ??= StopCoreAsync();
-        }
-    }
+    public Task StopAsync() => _app.StopAsync();
 
     /// <summary>Completes when the server has stopped.</summary>
-    public Task WaitClosedAsync(CancellationToken cancellationToken = default) => _stopped.Task.WaitAsync(cancellationToken);
+    public Task WaitClosedAsync(CancellationToken cancellationToken = default) => _app.Stopped.WaitAsync(cancellationToken);
 
     /// <summary>Stops the server.</summary>
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
-
-    private async Task StopCoreAsync()
-    {
-        try
-        {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _stopped.TrySetResult();
-        }
-    }
 
     private static string FormatHost(IPEndPoint endPoint) =>
         endPoint.Address.Equals(IPAddress.Any) ? $"127.0.0.1:{endPoint.Port}" : endPoint.ToString();
@@ -167,13 +145,5 @@ public sealed partial class PulseServer : IAsyncDisposable
 
         [LoggerMessage(102, LogLevel.Warning, "Hub: tokens are signed with the development secret; set PULSE_TOKEN_SECRET or --token-secret in production", EventName = "DevelopmentSecret")]
         public static partial void DevelopmentSecret(ILogger logger);
-    }
-
-    /// <summary>The <c>pulse</c> program handles SIGTERM and Ctrl+C itself, so it can report the drain.</summary>
-    private sealed class ProgramOwnedLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,10 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pulse.Hosting;
 
@@ -25,20 +22,17 @@ namespace Pulse;
 /// <remarks>The server installs no signal handlers: call <see cref="StopAsync"/> on SIGTERM (the <c>pulse</c> program does).</remarks>
 public sealed class WebSocketServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly RunningApp _app;
     private readonly WebSocketEndpoint _endpoint;
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _stopping;
 
-    private WebSocketServer(WebApplication app, WebSocketEndpoint endpoint, IReadOnlyList<IPEndPoint> endPoints)
+    private WebSocketServer(RunningApp app, WebSocketEndpoint endpoint)
     {
         _app = app;
         _endpoint = endpoint;
-        EndPoints = endPoints;
     }
 
     /// <summary>The addresses the server listens on, with the ports actually bound.</summary>
-    public IReadOnlyList<IPEndPoint> EndPoints { get; }
+    public IReadOnlyList<IPEndPoint> EndPoints => _app.EndPoints;
 
     /// <summary>The port of the first listener (useful after asking for port 0).</summary>
     public int Port => EndPoints[0].Port;
@@ -60,7 +54,7 @@ public sealed class WebSocketServer : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IHostLifetime, QuietHostLifetime>();
+        RunningApp.LeaveSignalsAlone(builder.Services);
         builder.Services.AddPulseWebSockets();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -71,50 +65,18 @@ public sealed class WebSocketServer : IAsyncDisposable
         var app = builder.Build();
         app.Services.GetRequiredService<WebSocketEndpointRegistry>().Add(endpoint);
         app.Run(endpoint.HandleHttpAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        var endPoints = addresses.Select(a => new Uri(a)).Select(u => new IPEndPoint(IPAddress.Parse(u.Host.Trim('[', ']')), u.Port)).ToArray();
-        return new WebSocketServer(app, endpoint, endPoints);
+        return new WebSocketServer(await RunningApp.StartAsync(app, endpoint.StopAsync, cancellationToken).ConfigureAwait(false), endpoint);
     }
 
     /// <summary>
     /// Stops the server: refuses new connections, closes every open one with 1001, waits up to
     /// <see cref="ServerOptions.DrainTimeout"/> for them, aborts the rest, and stops listening.
     /// </summary>
-    public Task StopAsync()
-    {
-        lock (_stopped)
-        {
-            return _stopping ??= StopCoreAsync();
-        }
-    }
+    public Task StopAsync() => _app.StopAsync();
 
     /// <summary>Completes when the server has stopped.</summary>
-    public Task WaitClosedAsync(CancellationToken cancellationToken = default) => _stopped.Task.WaitAsync(cancellationToken);
+    public Task WaitClosedAsync(CancellationToken cancellationToken = default) => _app.Stopped.WaitAsync(cancellationToken);
 
     /// <summary>Stops the server.</summary>
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
-
-    private async Task StopCoreAsync()
-    {
-        try
-        {
-            await _endpoint.StopAsync().ConfigureAwait(false);
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _stopped.TrySetResult();
-        }
-    }
-
-    /// <summary>A host lifetime that leaves signals alone: a library must not take over the process's Ctrl+C.</summary>
-    private sealed class QuietHostLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }
