@@ -4,7 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace Pulse.Hub.Client;
 
 /// <summary>Settings of a <see cref="HubClient"/>, grouped as: authentication, timeouts, WebSocket, data, logging.</summary>
-/// <remarks>Read once by <see cref="HubClient.ConnectAsync"/>; changing them afterwards has no effect on that client.</remarks>
+/// <remarks>
+/// The client keeps this object and reads it again on each reconnection: set everything before
+/// <see cref="HubClient.ConnectAsync"/> and change nothing afterwards. <see cref="WebSocket"/>'s
+/// <see cref="ClientOptions.Subprotocols"/> is overwritten with <c>pulse.v1.json</c>.
+/// </remarks>
 public sealed class HubClientOptions
 {
     // Authentication

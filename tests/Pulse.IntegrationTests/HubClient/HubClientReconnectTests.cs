@@ -1,4 +1,5 @@
 using Pulse.Hub.Client;
+using Pulse.Hub.Hosting;
 using Pulse.Hub.Protocol;
 using Pulse.Testing;
 using static Pulse.IntegrationTests.HubClientTests.HubClientTestKit;
@@ -49,12 +50,15 @@ public sealed class HubClientReconnectTests
 
         reconnectMayProceed.SetResult();
         var again = await reconnected;
+
+        // Once the missed ones came through, the resubscription is done: what follows is live.
+        var recovered = await inbox.TakeAsync(5);
         for (var i = 11; i <= 15; i++)
         {
             await publisher.PublishAsync("news", new { n = i });
         }
 
-        var afterDrop = await inbox.TakeAsync(10);
+        var afterDrop = recovered.Concat(await inbox.TakeAsync(5)).ToList();
 
         Assert.Equal(CloseCode.AbnormalClosure, drop.Code);
         Assert.True(drop.WillReconnect);
@@ -179,6 +183,56 @@ public sealed class HubClientReconnectTests
         Assert.Equal((firstId, "alice"), (Assert.Single(before).Client, before[0].User));
         Assert.Contains(after, c => c.Client == client.ClientId && c.User == "alice");
         Assert.NotEqual(firstId, client.ClientId);
+    }
+
+    [Fact]
+    public async Task ResubscribeRefusedAfterReconnect_OnFailedRaised_TheRestKeepsWorking()
+    {
+        await using var server = await HubServer.StartAsync(o => o.Namespaces["private"] = new NamespaceOptions { Private = true });
+        var tokensAsked = 0;
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(o => o.TokenProvider = _ =>
+            ValueTask.FromResult<string?>(Interlocked.Increment(ref tokensAsked) == 1
+                ? server.Tokens.Create("grace", ["private:*"])
+                : server.Tokens.Create("grace")))); // the second token no longer allows the private channel
+        var failed = new TaskCompletionSource<HubErrorException>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var board = await client.SubscribeAsync("private:board", _ => ValueTask.CompletedTask, new SubscribeOptions
+        {
+            OnFailed = error =>
+            {
+                failed.TrySetResult(error);
+                return ValueTask.CompletedTask;
+            },
+        });
+        var inbox = new Inbox();
+        await using var lobby = await client.SubscribeAsync("lobby", inbox.Handler);
+
+        client.Socket!.Abort();
+        var refused = await failed.Task.DefaultTimeout();
+        await client.PublishAsync("lobby", "still here");
+        var message = await inbox.NextAsync();
+
+        Assert.Equal(ErrorCode.PermissionDenied, refused.Code);
+        Assert.Equal("still here", message.GetData<string>());
+        Assert.Equal(HubClientState.Connected, client.State);
+    }
+
+    [Fact]
+    public async Task TokenRefusedOnReconnection_ClientStopsForGood_AndSaysWhy()
+    {
+        await using var server = await HubServer.StartAsync(o => o.AllowAnonymous = false);
+        var tokensAsked = 0;
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(o => o.TokenProvider = _ =>
+            ValueTask.FromResult<string?>(Interlocked.Increment(ref tokensAsked) == 1 ? server.Tokens.Create("erin") : "not-a-jwt")));
+        var stopped = NextEventAsync<HubDisconnectedEventArgs>(h => client.Disconnected += h, args => args.Error is not null);
+
+        client.Socket!.Abort();
+        var why = await stopped;
+        var afterwards = await Assert.ThrowsAsync<InvalidOperationException>(() => client.PresenceAsync("room").DefaultTimeout());
+
+        Assert.False(why.WillReconnect);
+        Assert.Equal(ErrorCode.Unauthorized, Assert.IsType<HubErrorException>(why.Error).Code);
+        Assert.Equal(HubClientState.Closed, client.State);
+        Assert.IsType<HubErrorException>(afterwards.InnerException);
     }
 
     [Fact]
