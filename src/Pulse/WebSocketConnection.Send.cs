@@ -73,6 +73,13 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
     }
 
     /// <summary>
+    /// Queues a message without waiting, like <see cref="TrySend(PreparedMessage, BroadcastPolicy)"/>: for a
+    /// send from code that must not wait (inside a lock, a timer); false when it was not queued.
+    /// </summary>
+    public bool TrySend(Message message, BroadcastPolicy policy = BroadcastPolicy.CloseSlowConsumer) =>
+        TrySend(PreparedMessage.Create(message), policy);
+
+    /// <summary>
     /// Queues a message for <see cref="Broadcast"/> without waiting: false when the connection is not open or is
     /// over its write limit (then, by policy, it is closed with 1013 or skipped).
     /// </summary>
