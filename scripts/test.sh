@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Pulse test on this machine, installing what the tests need when it is missing:
-# Debian's python3-websockets (interop peer) and the npm packages of tests/peers (Node ws).
+# Debian's python3-websockets (interop peer) and chromium (browser tests), and the npm packages of
+# tests/peers (Node ws, playwright-core driving the system Chromium).
 # The last line is always "Tests: N passed, M failed"; the exit code is non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,12 +23,13 @@ finish() {
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 apt_missing=()
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || apt_missing+=(python3-websockets)
+[[ -x /usr/bin/chromium ]] || apt_missing+=(chromium)
 if ((${#apt_missing[@]})); then
   say "Installing Debian packages: ${apt_missing[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
 fi
-if [[ ! -f tests/peers/node_modules/ws/package.json ]]; then
+if [[ ! -f tests/peers/node_modules/ws/package.json || ! -f tests/peers/node_modules/playwright-core/package.json ]]; then
   say "Installing npm packages of tests/peers"
   npm ci --prefix tests/peers --no-audit --no-fund --loglevel=error
 fi

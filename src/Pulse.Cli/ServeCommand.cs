@@ -23,11 +23,12 @@ internal static class ServeCommand
         var tokenSecretFile = new Option<string?>("--token-secret-file") { Description = "A file holding the HS256 secret of hub tokens." };
         var adminKey = new Option<string?>("--admin-api-key") { Description = "Key of the admin HTTP API under /api (at least 16 characters). Default: none, the admin API is off." };
         var noAnonymous = new Option<bool>("--no-anonymous") { Description = "Require a token on the hub (anonymous clients are allowed by default, for development)." };
+        var noCompression = new Option<bool>("--no-compression") { Description = "Do not negotiate permessage-deflate (RFC 7692) compression." };
         var logLevel = new Option<LogLevel?>("--log-level") { Description = "Least severe log level: Trace, Debug, Information, Warning, Error. Default: Information." };
 
         var command = new Command("serve", "Run the Pulse server: the hub at /ws, /echo, /broadcast and /healthz.")
         {
-            config, printConfig, listen, certificate, key, password, origins, drain, tokenSecret, tokenSecretFile, adminKey, noAnonymous, logLevel,
+            config, printConfig, listen, certificate, key, password, origins, drain, tokenSecret, tokenSecretFile, adminKey, noAnonymous, noCompression, logLevel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,6 +54,11 @@ internal static class ServeCommand
             if (parse.GetValue(noAnonymous))
             {
                 Flag("Hub:AllowAnonymous", noAnonymous, "false");
+            }
+
+            if (parse.GetValue(noCompression))
+            {
+                Flag("Compression", noCompression, "false");
             }
 
             Flag("LogLevel", logLevel, parse.GetValue(logLevel)?.ToString());

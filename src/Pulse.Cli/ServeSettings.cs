@@ -30,6 +30,7 @@ internal sealed class ServeSettings
         ("PingInterval", false),
         ("PingTimeout", false),
         ("EchoMaxMessageSize", false),
+        ("Compression", false),
         ("LogLevel", false),
         ("Hub:AllowAnonymous", false),
         ("Hub:TokenSecret", true),
@@ -135,6 +136,7 @@ internal sealed class ServeSettings
         "PingInterval" => Options.PingInterval is { } interval ? Seconds(interval) : "0",
         "PingTimeout" => Options.PingTimeout is { } timeout ? Seconds(timeout) : "0",
         "EchoMaxMessageSize" => Options.EchoMaxMessageSize.ToString(CultureInfo.InvariantCulture),
+        "Compression" => Options.Compression ? "true" : "false",
         "LogLevel" => Options.LogLevel.ToString(),
         "Hub:AllowAnonymous" => Options.AllowAnonymous ? "true" : "false",
         "Hub:TokenSecret" => Options.TokenSecret ?? "",
@@ -179,6 +181,11 @@ internal sealed class ServeSettings
             options.LogLevel = Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(level, CultureInfo.InvariantCulture, out _)
                 ? parsed
                 : throw Invalid("LogLevel", level, "expected Trace, Debug, Information, Warning, Error, Critical or None");
+        }
+
+        if (Value("Compression") is { } compression)
+        {
+            options.Compression = bool.TryParse(compression, out var compress) ? compress : throw Invalid("Compression", compression, "expected true or false");
         }
 
         if (Value("Hub:AllowAnonymous") is { } anonymous)

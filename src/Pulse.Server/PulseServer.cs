@@ -78,6 +78,7 @@ public sealed partial class PulseServer : IAsyncDisposable
             hub.WebSocket.PingTimeout = options.PingTimeout;
             hub.WebSocket.DrainTimeout = options.DrainTimeout;
             hub.WebSocket.ProcessRequest = readiness.RefuseWhileDraining;
+            hub.WebSocket.Compression.Enabled = options.Compression;
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -97,6 +98,7 @@ public sealed partial class PulseServer : IAsyncDisposable
             DrainTimeout = options.DrainTimeout,
             LoggerFactory = loggerFactory,
             ProcessRequest = readiness.RefuseWhileDraining,
+            Compression = new CompressionOptions { Enabled = options.Compression },
         };
 
         var hubNode = app.Services.GetRequiredService<HubNode>();

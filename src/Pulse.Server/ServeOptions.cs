@@ -24,6 +24,12 @@ public sealed class ServeOptions
     /// <summary>The largest message <c>/echo</c> accepts. The default is 16 MiB.</summary>
     public int EchoMaxMessageSize { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Whether WebSocket endpoints negotiate permessage-deflate (RFC 7692), with the library's defaults
+    /// (<see cref="CompressionOptions"/>). The default is true.
+    /// </summary>
+    public bool Compression { get; set; } = true;
+
     /// <summary>How long shutdown waits for connections to close after 1001. The default is 10 seconds.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

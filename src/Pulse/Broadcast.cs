@@ -4,7 +4,8 @@ namespace Pulse;
 
 /// <summary>
 /// Sends one message to many connections without waiting for any of them, like websockets' <c>broadcast()</c>.
-/// The message is framed once and copied into each connection's outgoing buffer; a connection over its
+/// The message is framed once and copied into each connection's outgoing buffer (compressed once for every group of
+/// connections that negotiated permessage-deflate without server context takeover and the same window); a connection over its
 /// <see cref="ConnectionOptions.WriteLimit"/> is closed or skipped by <see cref="BroadcastPolicy"/>, so a slow
 /// consumer never grows an unbounded buffer nor slows the others.
 /// </summary>

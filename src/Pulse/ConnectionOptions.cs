@@ -31,6 +31,11 @@ public abstract class ConnectionOptions
     /// </summary>
     public int WriteLimit { get; set; } = 64 * 1024;
 
+    // Compression
+
+    /// <summary>permessage-deflate (RFC 7692): on by default; see <see cref="CompressionOptions"/> for each setting and its cost.</summary>
+    public CompressionOptions Compression { get; set; } = new();
+
     // Timeouts
 
     /// <summary>How long the closing handshake may take before the TCP connection is dropped. The default is 10 seconds.</summary>
@@ -61,6 +66,20 @@ public abstract class ConnectionOptions
         if (WriteLimit <= 0)
         {
             throw Invalid(nameof(WriteLimit), WriteLimit, "must be positive");
+        }
+
+        if (Compression is null)
+        {
+            throw Invalid(nameof(Compression), "null", "must be set (set Compression.Enabled = false to turn it off)");
+        }
+
+        try
+        {
+            Compression.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{GetType().Name}.{e.Message}", $"{nameof(Compression)}.{e.ParamName}", e);
         }
     }
 

@@ -71,7 +71,7 @@ public static partial class WebSocketClient
             }
 
             var transport = DuplexPipe.Over(stream);
-            var handshake = new ClientHandshake(uri, [.. options.Subprotocols], options.Origin, options.Headers);
+            var handshake = new ClientHandshake(uri, [.. options.Subprotocols], options.Origin, options.Headers, compression: options.Compression);
             HttpParser.WriteRequest(transport.Output, handshake.Request);
             await transport.Output.FlushAsync(token).ConfigureAwait(false);
             var response = await ReadResponseAsync(transport.Input, token).ConfigureAwait(false);
@@ -82,7 +82,7 @@ public static partial class WebSocketClient
             }
 
             var opened = stream;
-            var connection = new WebSocketConnection(transport, opened.Dispose, Role.Client, options, handshake.Request, response, remoteEndPoint, result.Subprotocol);
+            var connection = new WebSocketConnection(transport, opened.Dispose, Role.Client, options, handshake.Request, response, remoteEndPoint, result.Subprotocol, result.Compression);
             _ = RunAsync(connection, opened);
             return connection;
         }

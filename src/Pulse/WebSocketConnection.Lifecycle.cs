@@ -149,6 +149,9 @@ public sealed partial class WebSocketConnection
             FailPendingPingsLocked(closed);
             _belowWriteLimit?.TrySetResult();
             _belowWriteLimit = null;
+
+            // Nothing reads or writes frames any more: free the zlib streams now rather than at finalization.
+            _protocol.Dispose();
         }
 
         var status = CloseStatus ?? new CloseFrame(CloseCode.AbnormalClosure, "");

@@ -7,10 +7,10 @@ public sealed partial class WebSocketConnection
 {
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Connection {ConnectionId} opened ({Role}) from {RemoteAddress} on {Path}", EventName = "ConnectionOpened")]
+        [LoggerMessage(1, LogLevel.Information, "Connection {ConnectionId} opened as {Role}; peer {RemoteAddress}, path {Path}", EventName = "ConnectionOpened")]
         public static partial void Opened(ILogger logger, string connectionId, Role role, string remoteAddress, string path);
 
-        [LoggerMessage(2, LogLevel.Information, "Connection {ConnectionId} from {RemoteAddress} closed: {CloseCode} {CloseReason}", EventName = "ConnectionClosed")]
+        [LoggerMessage(2, LogLevel.Information, "Connection {ConnectionId} (peer {RemoteAddress}) closed: {CloseCode} {CloseReason}", EventName = "ConnectionClosed")]
         public static partial void Closed(ILogger logger, string connectionId, string remoteAddress, int closeCode, string closeReason);
 
         [LoggerMessage(3, LogLevel.Error, "Connection {ConnectionId}: the handler failed; closing with 1011", EventName = "HandlerFailed")]

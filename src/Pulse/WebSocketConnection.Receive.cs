@@ -87,9 +87,10 @@ public sealed partial class WebSocketConnection
                 }
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or ChannelClosedException or Microsoft.AspNetCore.Connections.ConnectionAbortedException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or ChannelClosedException)
         {
-            // The transport ended under us (reset, abort, close timeout): the state below says how.
+            // The transport ended under us (reset, abort, close timeout; Kestrel's ConnectionResetException and
+            // ConnectionAbortedException are an IOException and an OperationCanceledException): the state below says how.
         }
         finally
         {

@@ -75,10 +75,17 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
     }
 
     /// <summary>
+    /// Queues a message without waiting, like <see cref="TrySend(PreparedMessage, BroadcastPolicy)"/>: for a
+    /// send from code that must not wait (inside a lock, a timer); false when it was not queued.
+    /// </summary>
+    public bool TrySend(Message message, BroadcastPolicy policy = BroadcastPolicy.CloseSlowConsumer) =>
+        TrySend(PreparedMessage.Create(message), policy);
+
+    /// <summary>
     /// Queues a message for <see cref="Broadcast"/> without waiting: false when the connection is not open or is
     /// over its write limit (then, by policy, it is closed with 1013 or skipped).
     /// </summary>
-    internal bool TryEnqueueBroadcast(in BroadcastFrame frame, BroadcastPolicy policy)
+    internal bool TryEnqueueBroadcast(BroadcastFrame frame, BroadcastPolicy policy)
     {
         lock (_lock)
         {
@@ -105,13 +112,21 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
                 return false;
             }
 
-            if (_protocol.Role == Protocol.Role.Server)
+            var length = frame.Payload.Length;
+            if (_protocol.Role != Protocol.Role.Server || (_protocol.Compresses(length) && !_protocol.CompressesAlone(length, out _, out _)))
             {
-                _outgoing.Write(frame.ServerFrame.Span);
+                // A client masks each frame; a compressor with context takeover compresses against its own history.
+                _protocol.WriteMessage(_outgoing, frame.Type, frame.Payload.Span);
+            }
+            else if (_protocol.CompressesAlone(length, out var windowBits, out var memoryLevel))
+            {
+                // RFC 7692 §7.1.1.1: with server_no_context_takeover every message is compressed afresh, so one
+                // compressed frame serves every recipient with the same window and memory level.
+                _outgoing.Write(frame.CompressedServerFrame(windowBits, memoryLevel).Span);
             }
             else
             {
-                _protocol.WriteMessage(_outgoing, frame.Type, frame.Payload.Span);
+                _outgoing.Write(frame.ServerFrame.Span);
             }
 
             PulseMetrics.Sent(Role, frame.Type, frame.Payload.Length);

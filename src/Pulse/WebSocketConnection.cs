@@ -46,12 +46,13 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
         HandshakeRequest request,
         HandshakeResponse response,
         EndPoint? remoteEndPoint,
-        string? subprotocol)
+        string? subprotocol,
+        PerMessageDeflateParameters? compression = null)
     {
         _transport = transport;
         _abortTransport = abortTransport;
         _options = options;
-        _protocol = new WebSocketProtocol(role, options.MaxMessageSize);
+        _protocol = new WebSocketProtocol(role, options.MaxMessageSize, compression, options.Compression);
         _incoming = Channel.CreateBounded<Message>(new BoundedChannelOptions(options.MaxQueue)
         {
             SingleReader = true,
@@ -90,6 +91,9 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
 
     /// <summary>The negotiated subprotocol, or null.</summary>
     public string? Subprotocol { get; }
+
+    /// <summary>The permessage-deflate parameters negotiated (RFC 7692), or null when messages are not compressed.</summary>
+    public PerMessageDeflateParameters? Compression => _protocol.Compression;
 
     /// <summary>The state of the closing handshake.</summary>
     public ProtocolState State

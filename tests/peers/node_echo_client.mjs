@@ -17,6 +17,10 @@
 // Prints one line per checked echo ("echo TYPE SIZE SHA256-PREFIX"), "closed CODE REASON" with the close frame
 // received from the server, and "ok N" last, then exits 0. Any mismatch or error exits 1 with the reason on
 // stderr. Gives up after PEER_TIMEOUT seconds (default 120).
+//
+// With PEER_COMPRESSION=deflate, the client offers permessage-deflate (ws's perMessageDeflate: true) and prints
+// "extensions HEADER" first, with the Sec-WebSocket-Extensions header of the server's answer ("-" if none).
+// Without it, compression is off.
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -96,14 +100,18 @@ class Inbox {
 }
 
 async function run(uri, steps) {
-  const ws = new WebSocket(uri, { perMessageDeflate: false, maxPayload: MAX_SIZE });
+  const compression = Boolean(process.env.PEER_COMPRESSION);
+  const ws = new WebSocket(uri, { perMessageDeflate: compression, maxPayload: MAX_SIZE });
   const inbox = new Inbox();
+  let extensions = '-';
+  ws.on('upgrade', (response) => { extensions = response.headers['sec-websocket-extensions'] ?? '-'; });
   ws.on('message', (data, isBinary) => inbox.push({ data, isBinary }));
   ws.on('close', (code, reason) => inbox.close(code, reason.toString('utf8')));
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
   });
+  if (compression) console.log(`extensions ${extensions}`);
   ws.on('error', (error) => console.error(`ws error: ${error.message}`));
 
   let checked = 0;

@@ -6,10 +6,13 @@
 // with its own type. On the path /close/CODE the server echoes the first message, then closes with CODE and the
 // reason "server closing". When a connection ends it prints "closed CODE REASON" with the close frame received
 // from the client. Exits 0 when stdin closes, or 1 after PEER_TIMEOUT seconds (default 300), whichever is first.
+//
+// With PEER_COMPRESSION=deflate, the server accepts permessage-deflate (ws's perMessageDeflate: true); without
+// it, compression is off.
 
 import { WebSocketServer } from 'ws';
 
-const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: Boolean(process.env.PEER_COMPRESSION), maxPayload: 64 * 1024 * 1024 });
 
 server.on('listening', () => console.log(server.address().port));
 

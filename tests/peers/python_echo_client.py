@@ -18,6 +18,10 @@ with "a" up to SIZE bytes.
 Prints one line per checked echo ("echo TYPE SIZE SHA256-PREFIX"), "closed CODE REASON" with the close frame
 received from the server, and "ok N" last (N = echoes checked), then exits 0. Any mismatch or error exits 1
 with the reason on stderr. Gives up after PEER_TIMEOUT seconds (default 120).
+
+With PEER_COMPRESSION=deflate, the client offers permessage-deflate with websockets' defaults (RFC 7692) and
+prints "extensions HEADER" first, with the Sec-WebSocket-Extensions header of the server's answer ("-" if none).
+Without it, compression is off.
 """
 
 import asyncio
@@ -79,7 +83,10 @@ def fragments(kind, payload, parts):
 
 async def run(uri, steps):
     checked = 0
-    async with websockets.connect(uri, max_size=None, compression=None) as ws:
+    compression = os.environ.get("PEER_COMPRESSION") or None
+    async with websockets.connect(uri, max_size=None, compression=compression) as ws:
+        if compression:
+            print(f"extensions {ws.response_headers.get('Sec-WebSocket-Extensions', '-')}", flush=True)
         for step in steps:
             if step[0] == "echo":
                 _, kind, size, parts = step

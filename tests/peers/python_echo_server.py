@@ -7,6 +7,9 @@ Listens on 127.0.0.1 and a free port and prints the port on its first stdout lin
 with its own type. On the path /close/CODE the server echoes the first message, then closes with CODE and the
 reason "server closing". When a connection ends it prints "closed CODE REASON" with the close frame received
 from the client. Exits 0 when stdin closes, or 1 after PEER_TIMEOUT seconds (default 300), whichever is first.
+
+With PEER_COMPRESSION=deflate, the server accepts permessage-deflate with websockets' defaults (RFC 7692);
+without it, compression is off.
 """
 
 import asyncio
@@ -41,7 +44,7 @@ async def main():
 
     # A daemon thread: a blocked read never keeps the process alive once main() returns.
     threading.Thread(target=wait_for_stdin_end, daemon=True).start()
-    async with websockets.serve(handler, "127.0.0.1", 0, max_size=None, compression=None) as server:
+    async with websockets.serve(handler, "127.0.0.1", 0, max_size=None, compression=os.environ.get("PEER_COMPRESSION") or None) as server:
         print(server.sockets[0].getsockname()[1], flush=True)
         timeout = float(os.environ.get("PEER_TIMEOUT", "300"))
         try:

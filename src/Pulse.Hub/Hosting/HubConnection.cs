@@ -171,7 +171,7 @@ internal sealed class HubConnection
             case SendEnvelope send:
                 var buffer = new ArrayBufferWriter<byte>(256);
                 Codec.Write(buffer, send.Envelope);
-                Socket.TrySend(PreparedMessage.Create(new Message(Codec.MessageType, buffer.WrittenMemory)));
+                Socket.TrySend(new Message(Codec.MessageType, buffer.WrittenMemory));
                 break;
             case SendPublication publication:
                 Socket.TrySend(HubNode.Encode(this, publication.Channel, publication.Epoch, publication.Publication));

@@ -15,7 +15,7 @@ public sealed partial class HubNode
         [LoggerMessage(202, LogLevel.Error, "Hub client {ClientId}: engine request {Request} failed", EventName = "EngineFailed")]
         public static partial void EngineFailed(ILogger logger, string clientId, string request, Exception exception);
 
-        [LoggerMessage(204, LogLevel.Information, "Hub client {ClientId} disconnected: user '{User}', close code {CloseCode} {CloseReason}", EventName = "HubClientDisconnected")]
+        [LoggerMessage(204, LogLevel.Information, "Hub client {ClientId} disconnected: user '{User}', close code {CloseCode} {CloseReason}", EventName = "HubConnectionClosed")]
         public static partial void Disconnected(ILogger logger, string clientId, string user, int closeCode, string closeReason);
 
         [LoggerMessage(203, LogLevel.Warning, "Refreshing presence in {Channel} failed", EventName = "PresenceRefreshFailed")]

@@ -29,7 +29,7 @@ internal sealed partial class WebSocketEndpoint
         Path = path;
         Options = options;
         _handler = handler;
-        _handshake = new ServerHandshake(options.Origins is null ? null : new OriginPolicy(options.Origins), [.. options.Subprotocols]);
+        _handshake = new ServerHandshake(options.Origins is null ? null : new OriginPolicy(options.Origins), [.. options.Subprotocols], options.Compression);
         _logger = options.LoggerFactory?.CreateLogger("Pulse.WebSocketServer") ?? NullLogger.Instance;
     }
 
@@ -73,7 +73,7 @@ internal sealed partial class WebSocketEndpoint
 
     public async Task RunAsync(IDuplexPipe transport, Action abort, HandshakeRequest request, ServerHandshakeResult accepted, EndPoint? remoteEndPoint)
     {
-        var connection = new WebSocketConnection(transport, abort, Role.Server, Options, request, accepted.Response, remoteEndPoint, accepted.Subprotocol);
+        var connection = new WebSocketConnection(transport, abort, Role.Server, Options, request, accepted.Response, remoteEndPoint, accepted.Subprotocol, accepted.Compression);
         _connections.TryAdd(connection, 0);
         try
         {

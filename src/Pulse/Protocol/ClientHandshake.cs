@@ -12,7 +12,10 @@ namespace Pulse.Protocol;
 /// of their own. User information in the URI (<c>ws://user:password@host</c>) is not sent: pass an
 /// <c>Authorization</c> header.
 /// </para>
-/// <para>No extension is offered yet, so a response that accepts any extension is refused.</para>
+/// <para>
+/// The only extension offered is permessage-deflate (RFC 7692), when compression is enabled; a response that
+/// accepts any other, or answers the offer with parameters it did not allow, is refused (RFC 7692 §7.1).
+/// </para>
 /// </remarks>
 public sealed class ClientHandshake
 {
@@ -23,9 +26,7 @@ public sealed class ClientHandshake
     ];
 
     private readonly string[] _subprotocols;
-
-    // The names of the extensions offered; permessage-deflate (RFC 7692) will add to it.
-    private readonly string[] _extensions = [];
+    private readonly CompressionOptions? _compression;
 
     /// <summary>Creates a handshake for <paramref name="uri"/> (scheme ws or wss).</summary>
     /// <param name="uri">The server's address; its path and query become the request target.</param>
@@ -33,11 +34,13 @@ public sealed class ClientHandshake
     /// <param name="origin">The <c>Origin</c> header to send, or null.</param>
     /// <param name="headers">Extra header fields, such as <c>Authorization</c>.</param>
     /// <param name="key">The <c>Sec-WebSocket-Key</c>; a new random one when null.</param>
+    /// <param name="compression">The permessage-deflate offer to make; null (or disabled) offers none.</param>
     /// <exception cref="ArgumentException">
     /// The URI is not an absolute ws:// or wss:// URI, or has a fragment (RFC 6455 §3); or a subprotocol is not a
-    /// token, a header is not a valid field or is one the handshake sets itself, or the key is not 16 bytes in base64.
+    /// token, a header is not a valid field or is one the handshake sets itself, the key is not 16 bytes in base64, or a
+    /// compression setting is out of range.
     /// </exception>
-    public ClientHandshake(Uri uri, IReadOnlyList<string>? subprotocols = null, string? origin = null, IEnumerable<KeyValuePair<string, string>>? headers = null, string? key = null)
+    public ClientHandshake(Uri uri, IReadOnlyList<string>? subprotocols = null, string? origin = null, IEnumerable<KeyValuePair<string, string>>? headers = null, string? key = null, CompressionOptions? compression = null)
     {
         ArgumentNullException.ThrowIfNull(uri);
         if (!uri.IsAbsoluteUri || (uri.Scheme != "ws" && uri.Scheme != "wss"))
@@ -112,6 +115,13 @@ public sealed class ClientHandshake
             fields.Add("Sec-WebSocket-Protocol", string.Join(", ", _subprotocols));
         }
 
+        compression?.Validate();
+        _compression = compression is { Enabled: true } ? compression : null;
+        if (_compression is not null)
+        {
+            fields.Add("Sec-WebSocket-Extensions", ExtensionOffer.Format([PerMessageDeflateNegotiation.CreateOffer(_compression)!]));
+        }
+
         foreach (var (name, value) in extra)
         {
             fields.Add(name, value);
@@ -170,9 +180,24 @@ public sealed class ClientHandshake
         }
 
         // RFC 6455 §4.1: an extension "not present in the client's handshake" fails the connection.
-        if (extensions.Find(e => !Array.Exists(_extensions, offered => string.Equals(offered, e.Name, StringComparison.OrdinalIgnoreCase))) is { } unoffered)
+        PerMessageDeflateParameters? compression = null;
+        foreach (var extension in extensions)
         {
-            return Fail($"server accepted extension {unoffered.Name}, which was not offered");
+            if (_compression is null || !PerMessageDeflateNegotiation.IsPerMessageDeflate(extension))
+            {
+                return Fail($"server accepted extension {extension.Name}, which was not offered");
+            }
+
+            // RFC 7692 §5.1: the server accepts at most one of the offers; we made one.
+            if (compression is not null)
+            {
+                return Fail($"server accepted {PerMessageDeflateParameters.ExtensionName} more than once");
+            }
+
+            if (!PerMessageDeflateNegotiation.TryAcceptResponse(extension, _compression, out compression, out var deflateError))
+            {
+                return Fail($"invalid {PerMessageDeflateParameters.ExtensionName} response: {deflateError}");
+            }
         }
 
         // RFC 6455 §4.1: a subprotocol "that was not present in the client's handshake" fails the connection;
@@ -193,7 +218,7 @@ public sealed class ClientHandshake
             }
         }
 
-        return new ClientHandshakeResult(true, subprotocol, extensions, null);
+        return new ClientHandshakeResult(true, subprotocol, extensions, null, compression);
     }
 
     private static ClientHandshakeResult Fail(string error) => new(false, null, [], error);

@@ -5,4 +5,5 @@ namespace Pulse.Protocol;
 /// <param name="Subprotocol">The subprotocol the server chose, or null.</param>
 /// <param name="Extensions">The extensions the server accepted.</param>
 /// <param name="Error">When not accepted, what was wrong, in one sentence.</param>
-public sealed record ClientHandshakeResult(bool Accepted, string? Subprotocol, IReadOnlyList<ExtensionOffer> Extensions, string? Error);
+/// <param name="Compression">The permessage-deflate parameters the server accepted, or null for none.</param>
+public sealed record ClientHandshakeResult(bool Accepted, string? Subprotocol, IReadOnlyList<ExtensionOffer> Extensions, string? Error, PerMessageDeflateParameters? Compression = null);

@@ -5,19 +5,22 @@ namespace Pulse.Protocol;
 /// or the refusal that says what is wrong.
 /// </summary>
 /// <remarks>
-/// Immutable, so one instance may check every connection's request. No extension is accepted yet: the offers are
-/// returned in <see cref="ServerHandshakeResult.ExtensionOffers"/> for the caller to negotiate.
+/// Immutable, so one instance may check every connection's request. Of the extensions, permessage-deflate
+/// (RFC 7692) is negotiated when compression is enabled (<see cref="PerMessageDeflateNegotiation"/>); every offer
+/// is returned in <see cref="ServerHandshakeResult.ExtensionOffers"/>.
 /// </remarks>
 public sealed class ServerHandshake
 {
     private readonly OriginPolicy? _origins;
     private readonly string[] _subprotocols;
+    private readonly CompressionOptions? _compression;
 
     /// <summary>Creates the handshake policy.</summary>
     /// <param name="origins">Allowed origins, or null to allow any.</param>
     /// <param name="subprotocols">Subprotocols the server speaks, most preferred first; empty for none.</param>
-    /// <exception cref="ArgumentException">A subprotocol is not an HTTP token (RFC 6455 §4.1 item 10).</exception>
-    public ServerHandshake(OriginPolicy? origins, IReadOnlyList<string> subprotocols)
+    /// <param name="compression">What permessage-deflate to accept; null (or disabled) accepts no extension.</param>
+    /// <exception cref="ArgumentException">A subprotocol is not an HTTP token (RFC 6455 §4.1 item 10), or a compression setting is out of range.</exception>
+    public ServerHandshake(OriginPolicy? origins, IReadOnlyList<string> subprotocols, CompressionOptions? compression = null)
     {
         ArgumentNullException.ThrowIfNull(subprotocols);
         foreach (var subprotocol in subprotocols)
@@ -28,8 +31,10 @@ public sealed class ServerHandshake
             }
         }
 
+        compression?.Validate();
         _origins = origins;
         _subprotocols = [.. subprotocols];
+        _compression = compression;
     }
 
     /// <summary>
@@ -131,8 +136,15 @@ public sealed class ServerHandshake
             responseHeaders.Add("Sec-WebSocket-Protocol", subprotocol);
         }
 
+        // RFC 7692 §5.1: accept at most one permessage-deflate offer, the first acceptable, and answer with what was agreed.
+        var compression = _compression is null ? null : PerMessageDeflateNegotiation.Negotiate(extensionOffers, _compression);
+        if (compression is not null)
+        {
+            responseHeaders.Add("Sec-WebSocket-Extensions", compression.ToString());
+        }
+
         var response = new HandshakeResponse(101, "Switching Protocols", responseHeaders);
-        return new ServerHandshakeResult(true, response, subprotocol, extensionOffers);
+        return new ServerHandshakeResult(true, response, subprotocol, extensionOffers, compression);
     }
 
     private static bool IsAtLeastHttp11(string version) =>

@@ -4,5 +4,6 @@ namespace Pulse.Protocol;
 /// <param name="Accepted">Whether the connection is accepted (the response is a 101).</param>
 /// <param name="Response">The response to send.</param>
 /// <param name="Subprotocol">The subprotocol chosen, or null.</param>
-/// <param name="ExtensionOffers">The extensions the client offered, for negotiation by the caller.</param>
-public sealed record ServerHandshakeResult(bool Accepted, HandshakeResponse Response, string? Subprotocol, IReadOnlyList<ExtensionOffer> ExtensionOffers);
+/// <param name="ExtensionOffers">The extensions the client offered.</param>
+/// <param name="Compression">The permessage-deflate parameters agreed and sent in the response, or null for none.</param>
+public sealed record ServerHandshakeResult(bool Accepted, HandshakeResponse Response, string? Subprotocol, IReadOnlyList<ExtensionOffer> ExtensionOffers, PerMessageDeflateParameters? Compression = null);

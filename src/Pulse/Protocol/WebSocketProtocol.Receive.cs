@@ -27,6 +27,20 @@ public sealed partial class WebSocketProtocol
     private long _messageLengthHint;
     private Utf8Validator _utf8;
 
+    // A compressed message (RSV1 on its first frame, RFC 7692 §6): its wire bytes go through the inflater, whose
+    // output is handed out from _inflateChunk. _messageLength counts wire bytes, _inflatedLength what came out.
+    private bool _messageCompressed;
+    private long _inflatedLength;
+    private int _tailFed;
+    private bool _inflateMayHaveMore;
+    private bool _inflateStreamEnded;
+    private byte[]? _inflateChunk;
+    private bool _releaseInflateChunk;
+
+    // Masked bytes at the front of the unconsumed input that are already unmasked: the inflater may take less
+    // than it was shown, and the rest comes back, unmasked in place, with the next input.
+    private int _frameUnmaskedAhead;
+
     private enum HeaderResult
     {
         NeedMoreData,
@@ -37,36 +51,57 @@ public sealed partial class WebSocketProtocol
     private ProtocolEvent ReceiveCore(ref ReadOnlySequence<byte> input, IBufferWriter<byte> replies)
     {
         ArgumentNullException.ThrowIfNull(replies);
+        if (_releaseInflateChunk)
+        {
+            // The last chunk of the previous compressed message was valid until this call.
+            ReleaseInflateChunk();
+        }
+
         if (_inputEnded)
         {
             input = input.Slice(input.End);
             return default;
         }
 
-        while (!_inFrame)
+        while (true)
         {
-            switch (ReadHeader(ref input, replies, out var controlOrError))
+            while (!_inFrame)
             {
-                case HeaderResult.NeedMoreData:
-                    return default;
-                case HeaderResult.Event:
-                    return controlOrError;
+                switch (ReadHeader(ref input, replies, out var controlOrError))
+                {
+                    case HeaderResult.NeedMoreData:
+                        return default;
+                    case HeaderResult.Event:
+                        return controlOrError;
+                }
+
+                // An empty non-final fragment adds nothing to its message (RFC 6455 §5.4): go on to the next frame.
+                if (_frameRemaining == 0 && !_frameFin)
+                {
+                    _inFrame = false;
+                }
             }
 
-            // An empty non-final fragment adds nothing to its message (RFC 6455 §5.4): go on to the next frame.
-            if (_frameRemaining == 0 && !_frameFin)
+            if (_messageCompressed)
             {
-                _inFrame = false;
+                var inflated = ReadCompressedPayload(ref input, replies);
+                if (inflated.Kind != ProtocolEventKind.None || _inFrame)
+                {
+                    return inflated;
+                }
+
+                // A frame that inflated to nothing (a non-final fragment's worth of DEFLATE bits): on to the next one.
+                continue;
             }
-        }
 
-        // A final frame's end is reported even when it is empty; otherwise only bytes make an event.
-        if (_frameRemaining != 0 && input.IsEmpty)
-        {
-            return default;
-        }
+            // A final frame's end is reported even when it is empty; otherwise only bytes make an event.
+            if (_frameRemaining != 0 && input.IsEmpty)
+            {
+                return default;
+            }
 
-        return ReadPayload(ref input, replies);
+            return ReadPayload(ref input, replies);
+        }
     }
 
     private HeaderResult ReadHeader(ref ReadOnlySequence<byte> input, IBufferWriter<byte> replies, out ProtocolEvent controlOrError)
@@ -84,6 +119,7 @@ public sealed partial class WebSocketProtocol
         var shortLength = second & 0x7F;
 
         // Every rule about a frame's shape can be checked on its first two bytes: fail before waiting for more.
+        var rsv1 = (first & 0x40) != 0;
         var violation = CheckFrameStart(first & 0x70, opcode, fin, masked, shortLength);
         if (violation is not null)
         {
@@ -118,9 +154,12 @@ public sealed partial class WebSocketProtocol
 
         var control = FrameWriter.IsControl(opcode);
 
-        // RFC 6455 §10.4: refuse an oversized message on its declared length, before buffering any of it.
+        // RFC 6455 §10.4: refuse an oversized message on its declared length, before buffering any of it. A
+        // compressed message is held to its decompressed size as it inflates; its wire length only to a bound a
+        // sender of incompressible data stays within.
         var lengthSoFar = opcode == Opcode.Continuation ? _messageLength : 0;
-        if (!control && length > MaxMessageSize - lengthSoFar)
+        var compressed = opcode == Opcode.Continuation ? _messageCompressed : rsv1;
+        if (!control && length > (compressed ? CompressedWireLimit : MaxMessageSize) - lengthSoFar)
         {
             controlOrError = Fail(ref input, replies, CloseCode.MessageTooBig, "message too big");
             return HeaderResult.Event;
@@ -152,7 +191,7 @@ public sealed partial class WebSocketProtocol
         }
 
         input = input.Slice(reader.Position);
-        StartDataFrame(opcode, fin, masked, maskKey, length);
+        StartDataFrame(opcode, fin, masked, maskKey, length, rsv1);
         return HeaderResult.DataFrameStarted;
     }
 
@@ -163,9 +202,9 @@ public sealed partial class WebSocketProtocol
             return "reserved opcode";
         }
 
-        if (!AreReservedBitsAllowed(reservedBits))
+        if (CheckReservedBits(reservedBits, opcode) is { } reservedBitsViolation)
         {
-            return "reserved bits set";
+            return reservedBitsViolation;
         }
 
         // RFC 6455 §5.1: clients mask every frame, servers none.
@@ -194,11 +233,34 @@ public sealed partial class WebSocketProtocol
         return _inMessage ? "expected continuation frame" : null;
     }
 
-    // RFC 6455 §5.2: RSV1–3 must be 0 unless a negotiated extension defines them. This is the seam for
-    // permessage-deflate (RFC 7692 §6), which will allow RSV1 on the first frame of a Text or Binary message.
-    private static bool AreReservedBitsAllowed(int reservedBits) => reservedBits == 0;
+    // RFC 6455 §5.2: RSV1–3 must be 0 unless a negotiated extension defines them. permessage-deflate (RFC 7692 §6)
+    // defines RSV1, on the first frame of a Text or Binary message only: "An endpoint MUST NOT set the 'Per-Message
+    // Compressed' bit of control frames and non-first fragments of a data message".
+    private string? CheckReservedBits(int reservedBits, Opcode opcode)
+    {
+        if (reservedBits == 0)
+        {
+            return null;
+        }
 
-    private void StartDataFrame(Opcode opcode, bool fin, bool masked, int maskKey, long length)
+        if (_deflate is null || reservedBits != 0x40)
+        {
+            return "reserved bits set";
+        }
+
+        if (FrameWriter.IsControl(opcode))
+        {
+            return "RSV1 set on a control frame";
+        }
+
+        return opcode == Opcode.Continuation ? "RSV1 set on a continuation frame" : null;
+    }
+
+    // Compressed data may be a little longer than what it carries (DEFLATE's stored blocks, a flush per fragment):
+    // its wire length is allowed 1/64 more than MaxMessageSize, plus 1 KiB.
+    private long CompressedWireLimit => MaxMessageSize + (MaxMessageSize >> 6) + 1024L;
+
+    private void StartDataFrame(Opcode opcode, bool fin, bool masked, int maskKey, long length, bool rsv1)
     {
         if (opcode != Opcode.Continuation)
         {
@@ -206,7 +268,12 @@ public sealed partial class WebSocketProtocol
             _messageStartPending = true;
             _messageType = (MessageType)opcode;
             _messageLength = 0;
-            _messageLengthHint = fin ? length : -1;
+            _messageCompressed = rsv1;
+            _messageLengthHint = fin && !rsv1 ? length : -1;
+            _inflatedLength = 0;
+            _tailFed = 0;
+            _inflateMayHaveMore = false;
+            _inflateStreamEnded = false;
             _utf8.Reset();
         }
 
@@ -216,7 +283,185 @@ public sealed partial class WebSocketProtocol
         _frameMasked = masked;
         _frameMaskKey = maskKey;
         _frameMaskOffset = 0;
+        _frameUnmaskedAhead = 0;
         _frameRemaining = length;
+    }
+
+    /// <summary>
+    /// Inflates the current frame of a compressed message (RFC 7692 §7.2.2) into the next chunk of at most
+    /// <see cref="PerMessageDeflate.InflateChunkSize"/> bytes, checking the decompressed size and UTF-8 as it goes.
+    /// </summary>
+    private ProtocolEvent ReadCompressedPayload(ref ReadOnlySequence<byte> input, IBufferWriter<byte> replies)
+    {
+        ZlibStream inflater;
+        try
+        {
+            inflater = _deflate!.BeginInflate();
+        }
+        catch (OutOfMemoryException)
+        {
+            return Fail(ref input, replies, CloseCode.InternalError, "out of memory for decompression");
+        }
+
+        var chunk = _inflateChunk ??= ArrayPool<byte>.Shared.Rent(PerMessageDeflate.InflateChunkSize);
+
+        // Never inflate more than one byte past the limit: a zip bomb is stopped as soon as it shows (RFC 6455 §10.4).
+        var limit = (int)Math.Min(PerMessageDeflate.InflateChunkSize, MaxMessageSize - _inflatedLength + 1);
+        var produced = 0;
+        while (produced < limit)
+        {
+            int code, consumed, written;
+            var output = chunk.AsSpan(produced, limit - produced);
+            if (_frameRemaining > 0)
+            {
+                if (!TryGetFrameBytes(input, out var segment))
+                {
+                    break;
+                }
+
+                if (_inflateStreamEnded)
+                {
+                    // After a final DEFLATE block nothing more belongs to the message's data: skip the rest.
+                    input = input.Slice(segment.Length);
+                    _frameRemaining -= segment.Length;
+                    _frameUnmaskedAhead -= segment.Length;
+                    continue;
+                }
+
+                code = inflater.Run(segment, output, ZlibNative.NoFlush, out consumed, out written);
+                _frameUnmaskedAhead -= consumed;
+                _frameRemaining -= consumed;
+                input = input.Slice(consumed);
+            }
+            else if (_frameFin && _tailFed < PerMessageDeflate.Tail.Length && !_inflateStreamEnded)
+            {
+                // RFC 7692 §7.2.2: "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of the message."
+                code = inflater.Run(PerMessageDeflate.Tail[_tailFed..], output, ZlibNative.NoFlush, out consumed, out written);
+                _tailFed += consumed;
+            }
+            else if (_inflateMayHaveMore)
+            {
+                code = inflater.Run([], output, ZlibNative.NoFlush, out consumed, out written);
+            }
+            else
+            {
+                break;
+            }
+
+            produced += written;
+            _inflateMayHaveMore = written == output.Length;
+            switch (code)
+            {
+                case ZlibNative.Ok:
+                    break;
+                case ZlibNative.StreamEnd:
+                    _inflateStreamEnded = true;
+                    _inflateMayHaveMore = false;
+                    break;
+                case ZlibNative.BufError:
+                    // No progress was possible: zlib needs more input than this frame gave so far.
+                    _inflateMayHaveMore = false;
+                    break;
+                case ZlibNative.MemError:
+                    return Fail(ref input, replies, CloseCode.InternalError, "out of memory for decompression");
+                default:
+                    // RFC 6455 §7.4.1: 1007 is for "data within a message that was not consistent with the type of
+                    // the message"; RSV1 typed this message as DEFLATE data (RFC 7692 §6), and it is not.
+                    return Fail(ref input, replies, CloseCode.InvalidPayloadData, "invalid compressed data");
+            }
+
+            if (consumed == 0 && written == 0)
+            {
+                break;
+            }
+        }
+
+        if (_inflatedLength + produced > MaxMessageSize)
+        {
+            return Fail(ref input, replies, CloseCode.MessageTooBig, "message too big");
+        }
+
+        var text = _messageType == MessageType.Text;
+
+        // RFC 6455 §8.1 applies to the message's data, which is what came out of the inflater.
+        if (text && !_utf8.TryAppend(chunk.AsSpan(0, produced)))
+        {
+            return Fail(ref input, replies, CloseCode.InvalidPayloadData, "invalid UTF-8 in text message");
+        }
+
+        _inflatedLength += produced;
+        var frameDone = _frameRemaining == 0 && !_inflateMayHaveMore
+            && (!_frameFin || _tailFed == PerMessageDeflate.Tail.Length || _inflateStreamEnded);
+        var endOfMessage = false;
+        if (frameDone)
+        {
+            _inFrame = false;
+            if (_frameFin)
+            {
+                if (text && !_utf8.IsComplete)
+                {
+                    return Fail(ref input, replies, CloseCode.InvalidPayloadData, "incomplete UTF-8 in text message");
+                }
+
+                _inMessage = false;
+                endOfMessage = true;
+                _deflate.EndInflate(_inflateStreamEnded);
+                _releaseInflateChunk = true;
+            }
+        }
+
+        if (produced == 0 && !endOfMessage)
+        {
+            return default;
+        }
+
+        var startOfMessage = _messageStartPending;
+        _messageStartPending = false;
+        return new ProtocolEvent(
+            ProtocolEventKind.Data,
+            new ReadOnlySequence<byte>(chunk, 0, produced),
+            _messageType,
+            startOfMessage,
+            endOfMessage,
+            -1);
+    }
+
+    /// <summary>
+    /// The next bytes of the current frame in the input, unmasked (once): the first non-empty segment, up to the
+    /// frame's end. False when the input has none.
+    /// </summary>
+    private bool TryGetFrameBytes(ReadOnlySequence<byte> input, out Span<byte> bytes)
+    {
+        bytes = default;
+        var position = input.Start;
+        while (input.TryGet(ref position, out var memory))
+        {
+            if (memory.IsEmpty)
+            {
+                continue;
+            }
+
+            bytes = MemoryMarshal.AsMemory(memory).Span[..(int)Math.Min(memory.Length, _frameRemaining)];
+            if (_frameMasked && bytes.Length > _frameUnmaskedAhead)
+            {
+                _frameMaskOffset = Masking.Apply(bytes[_frameUnmaskedAhead..], _frameMaskKey, _frameMaskOffset);
+            }
+
+            _frameUnmaskedAhead = Math.Max(_frameUnmaskedAhead, bytes.Length);
+            return true;
+        }
+
+        return false;
+    }
+
+    private void ReleaseInflateChunk()
+    {
+        _releaseInflateChunk = false;
+        if (_inflateChunk is { } chunk)
+        {
+            _inflateChunk = null;
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     private ProtocolEvent ReadPayload(ref ReadOnlySequence<byte> input, IBufferWriter<byte> replies)

@@ -17,8 +17,8 @@ public sealed partial class WebSocketProtocol
     private int _maskKeyIndex;
 
     /// <summary>Creates a protocol that masks every frame it sends with <paramref name="fixedMaskKey"/>, for tests that compare bytes.</summary>
-    internal WebSocketProtocol(Role role, int maxMessageSize, ReadOnlySpan<byte> fixedMaskKey)
-        : this(role, maxMessageSize)
+    internal WebSocketProtocol(Role role, int maxMessageSize, ReadOnlySpan<byte> fixedMaskKey, PerMessageDeflateParameters? compression = null, CompressionOptions? compressionOptions = null)
+        : this(role, maxMessageSize, compression, compressionOptions)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(fixedMaskKey.Length, 4);
         _fixedMaskKey = BinaryPrimitives.ReadInt32LittleEndian(fixedMaskKey);
@@ -35,7 +35,43 @@ public sealed partial class WebSocketProtocol
         }
 
         ThrowIfCloseSent();
+        if (_deflate is not null && _deflate.ShouldCompress(payload.Length))
+        {
+            WriteCompressed(output, (Opcode)type, payload);
+            return;
+        }
+
         WriteFrame(output, (Opcode)type, payload);
+    }
+
+    /// <summary>
+    /// Whether a message of <paramref name="payloadLength"/> bytes would be compressed on its own with a fresh
+    /// compressor, so one compressed frame may serve every recipient with the same <paramref name="windowBits"/>
+    /// and <paramref name="memoryLevel"/> (a broadcast compressed once).
+    /// </summary>
+    internal bool CompressesAlone(int payloadLength, out int windowBits, out int memoryLevel)
+    {
+        windowBits = _deflate?.DeflateWindowBits ?? 0;
+        memoryLevel = _deflate?.MemoryLevel ?? 0;
+        return _deflate is { CompressesEachMessageAlone: true } deflate && deflate.ShouldCompress(payloadLength);
+    }
+
+    /// <summary>Whether a message of <paramref name="payloadLength"/> bytes would be sent compressed.</summary>
+    internal bool Compresses(int payloadLength) => _deflate is not null && _deflate.ShouldCompress(payloadLength);
+
+    // RFC 7692 §6: a compressed message is sent as one frame with RSV1 set, its payload the DEFLATE data.
+    private void WriteCompressed(IBufferWriter<byte> output, Opcode opcode, ReadOnlySpan<byte> payload)
+    {
+        var (buffer, length) = _deflate!.Compress(payload);
+        try
+        {
+            var masked = MasksOutgoingFrames;
+            FrameWriter.WriteFrameUnchecked(output, opcode, fin: true, rsv1: true, buffer.AsSpan(0, length), masked, masked ? NextMaskKey() : 0);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private void WriteTextCore(IBufferWriter<byte> output, ReadOnlySpan<char> text)
@@ -45,6 +81,22 @@ public sealed partial class WebSocketProtocol
 
         // Lone surrogates become U+FFFD both when counted and when encoded, so the two always agree.
         var payloadLength = Encoding.UTF8.GetByteCount(text);
+        if (_deflate is not null && _deflate.ShouldCompress(payloadLength))
+        {
+            var utf8 = ArrayPool<byte>.Shared.Rent(payloadLength);
+            try
+            {
+                Utf8.FromUtf16(text, utf8, out _, out var encoded, replaceInvalidSequences: true);
+                WriteCompressed(output, Opcode.Text, utf8.AsSpan(0, encoded));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(utf8);
+            }
+
+            return;
+        }
+
         var masked = MasksOutgoingFrames;
         var maskKey = masked ? NextMaskKey() : 0;
         var headerLength = FrameWriter.GetHeaderLength(payloadLength, masked);

@@ -18,25 +18,55 @@ namespace Pulse.Protocol;
 /// Sending: the <c>Write*</c> methods frame a message or control frame into an <see cref="IBufferWriter{T}"/>,
 /// masking it when <see cref="Role"/> is <see cref="Role.Client"/>.
 /// </para>
+/// <para>
+/// With permessage-deflate (RFC 7692), compressed messages are decompressed as they arrive, in chunks of at most
+/// 16 KiB held by the protocol: a <see cref="ProtocolEventKind.Data"/> payload is then valid until the next call.
+/// </para>
 /// <para>Not thread-safe: the caller serializes every call.</para>
 /// </remarks>
-public sealed partial class WebSocketProtocol
+public sealed partial class WebSocketProtocol : IDisposable
 {
+    private readonly PerMessageDeflate? _deflate;
+
     /// <summary>Creates the protocol for one end of an open connection.</summary>
     /// <param name="role">Which end this is; it decides masking.</param>
     /// <param name="maxMessageSize">The largest message accepted, in bytes, summed over fragments; a larger one fails the connection with 1009.</param>
     public WebSocketProtocol(Role role, int maxMessageSize = 1024 * 1024)
+        : this(role, maxMessageSize, compression: null)
+    {
+    }
+
+    /// <summary>Creates the protocol for one end of an open connection that negotiated permessage-deflate (RFC 7692), or not.</summary>
+    /// <param name="role">Which end this is; it decides masking, and which negotiated parameters apply to which direction.</param>
+    /// <param name="maxMessageSize">The largest message accepted, in bytes, once decompressed; a larger one fails the connection with 1009.</param>
+    /// <param name="compression">What the handshake agreed, or null when no extension was negotiated (RSV1 is then a protocol error).</param>
+    /// <param name="compressionOptions">The compressor's memory level and the smallest message worth compressing; the defaults when null.</param>
+    public WebSocketProtocol(Role role, int maxMessageSize, PerMessageDeflateParameters? compression, CompressionOptions? compressionOptions = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessageSize);
         Role = role;
         MaxMessageSize = maxMessageSize;
+        if (compression is not null)
+        {
+            compressionOptions ??= new CompressionOptions();
+            _deflate = new PerMessageDeflate(role, compression, compressionOptions.MemoryLevel, compressionOptions.MinimumSize);
+        }
     }
 
     /// <summary>Which end of the connection this is.</summary>
     public Role Role { get; }
 
-    /// <summary>The largest message accepted, in bytes.</summary>
+    /// <summary>The largest message accepted, in bytes (decompressed, when compressed).</summary>
     public int MaxMessageSize { get; }
+
+    /// <summary>The permessage-deflate parameters in use, or null when the connection is not compressed.</summary>
+    public PerMessageDeflateParameters? Compression => _deflate?.Parameters;
+
+    /// <summary>The codec behind <see cref="Compression"/>, for tests of its memory rules.</summary>
+    internal PerMessageDeflate? Deflate => _deflate;
+
+    /// <summary>How many bytes the current (or last) compressed message inflated to so far.</summary>
+    internal long InflatedLength => _inflatedLength;
 
     /// <summary>The state of the closing handshake.</summary>
     public ProtocolState State { get; private set; }
@@ -92,6 +122,16 @@ public sealed partial class WebSocketProtocol
     /// <exception cref="ArgumentOutOfRangeException">The code may not be sent on the wire.</exception>
     public void WriteClose(IBufferWriter<byte> output, CloseCode code, string reason = "") =>
         WriteCloseCore(output, code, reason);
+
+    /// <summary>
+    /// Frees the zlib streams of permessage-deflate, if any; call it once the connection is closed. Nothing else
+    /// needs releasing, and the protocol must not be used afterwards.
+    /// </summary>
+    public void Dispose()
+    {
+        _deflate?.Dispose();
+        ReleaseInflateChunk();
+    }
 
     /// <summary>Records that the transport ended (TCP closed or reset); the state becomes <see cref="ProtocolState.Closed"/>.</summary>
     public void ReceiveEndOfStream()

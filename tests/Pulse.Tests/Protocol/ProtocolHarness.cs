@@ -11,11 +11,11 @@ internal sealed class ProtocolHarness
 {
     private byte[] _unconsumed = [];
 
-    public ProtocolHarness(Role role, int maxMessageSize = 1024 * 1024, byte[]? maskKey = null)
+    public ProtocolHarness(Role role, int maxMessageSize = 1024 * 1024, byte[]? maskKey = null, PerMessageDeflateParameters? compression = null, CompressionOptions? compressionOptions = null)
     {
         Protocol = maskKey is null
-            ? new WebSocketProtocol(role, maxMessageSize)
-            : new WebSocketProtocol(role, maxMessageSize, maskKey);
+            ? new WebSocketProtocol(role, maxMessageSize, compression, compressionOptions)
+            : new WebSocketProtocol(role, maxMessageSize, maskKey, compression, compressionOptions);
     }
 
     public WebSocketProtocol Protocol { get; }
