@@ -66,20 +66,8 @@ public sealed class BackpressureTests
     [Fact]
     public async Task Broadcast_SlowConsumerClosedWith1013_FastConsumersGetEveryMessageInOrder()
     {
-        var members = new List<WebSocketConnection>();
-        var joined = new SemaphoreSlim(0);
-        await using var server = await LoopbackServer.StartAsync(
-            async ws =>
-            {
-                lock (members)
-                {
-                    members.Add(ws);
-                }
-
-                joined.Release();
-                await ws.Closed;
-            },
-            new ServerOptions { WriteLimit = 32 * 1024, CloseTimeout = TimeSpan.FromSeconds(60) });
+        var (server, members, joined) = await StartRoomAsync(ws => ws.Closed, new ServerOptions { WriteLimit = 32 * 1024, CloseTimeout = TimeSpan.FromSeconds(60) });
+        await using var _ = server;
         await using var fast1 = await WebSocketClient.ConnectAsync(server.Uri(), new ClientOptions { MaxQueue = 10_000 }).DefaultTimeout();
         await using var fast2 = await WebSocketClient.ConnectAsync(server.Uri(), new ClientOptions { MaxQueue = 10_000 }).DefaultTimeout();
         await using var slow = await RawWebSocket.OpenAsync(server.Port);
@@ -124,23 +112,16 @@ public sealed class BackpressureTests
     [Fact]
     public async Task Broadcast_SkipPolicy_SkipsTheSlowConsumerButKeepsItOpen()
     {
-        var members = new List<WebSocketConnection>();
-        var joined = new SemaphoreSlim(0);
-        await using var server = await LoopbackServer.StartAsync(
+        var (server, members, joined) = await StartRoomAsync(
             async ws =>
             {
-                lock (members)
-                {
-                    members.Add(ws);
-                }
-
-                joined.Release();
                 await foreach (var message in ws)
                 {
                     await ws.SendAsync(message);
                 }
             },
             new ServerOptions { WriteLimit = 32 * 1024 });
+        await using var _ = server;
         await using var slow = await RawWebSocket.OpenAsync(server.Port);
         await joined.WaitAsync().DefaultTimeout();
 
@@ -162,6 +143,26 @@ public sealed class BackpressureTests
         Assert.Equal(1, skipped);
         Assert.Equal(RawFrame.Text, frame.Opcode);
         Assert.Equal("still open", frame.PayloadText);
+    }
+
+    /// <summary>A server that records every connection that joins, then runs <paramref name="afterJoin"/> for it.</summary>
+    private static async Task<(LoopbackServer Server, List<WebSocketConnection> Members, SemaphoreSlim Joined)> StartRoomAsync(Func<WebSocketConnection, Task> afterJoin, ServerOptions options)
+    {
+        var members = new List<WebSocketConnection>();
+        var joined = new SemaphoreSlim(0);
+        var server = await LoopbackServer.StartAsync(
+            async ws =>
+            {
+                lock (members)
+                {
+                    members.Add(ws);
+                }
+
+                joined.Release();
+                await afterJoin(ws);
+            },
+            options);
+        return (server, members, joined);
     }
 
     private static async Task<List<string>> ReadAllAsync(WebSocketConnection ws, int count, int[] progress, int index)

@@ -3,9 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 using Pulse.Protocol;
 using Pulse.Testing;
 
@@ -45,30 +42,14 @@ public sealed class CompressionTests
     [InlineData(true)]
     public async Task MapWebSocket_NegotiatesAndEchoesCompressed_OnBothWaysIn(bool fastPath)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddPulseWebSockets();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            if (fastPath)
-            {
-                kestrel.ListenWebSockets("127.0.0.1", 0);
-            }
-            else
-            {
-                kestrel.Listen(IPAddress.Loopback, 0);
-            }
-        });
-        await using var app = builder.Build();
-        app.MapWebSocket("/ws", async ws =>
+        await using var host = await AspNetApp.StartAsync(fastPath, app => app.MapWebSocket("/ws", async ws =>
         {
             await foreach (var message in ws)
             {
                 await ws.SendAsync(message);
             }
-        });
-        await app.StartAsync().DefaultTimeout();
-        var port = new Uri(app.Urls.First()).Port;
+        }));
+        var port = host.Port;
 
         await using var raw = await RawWebSocket.OpenAsync(port, "/ws", BrowserOffer);
         var payload = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"text\":\"hello\"} ", 50)));
@@ -79,7 +60,7 @@ public sealed class CompressionTests
         Assert.Equal(Rsv1, echo.Rsv);
         Assert.True(echo.Payload.Length < payload.Length / 4);
         Assert.Equal(payload, Inflate(echo.Payload));
-        await app.StopAsync().DefaultTimeout();
+        await host.App.StopAsync().DefaultTimeout();
     }
 
     [Fact]

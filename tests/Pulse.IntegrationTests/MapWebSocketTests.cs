@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Pulse.Testing;
 
 namespace Pulse.IntegrationTests;
@@ -14,31 +12,18 @@ public sealed class MapWebSocketTests
     [InlineData(true)]
     public async Task MapWebSocket_InAnExistingApp_EchoesBesideOrdinaryEndpoints(bool fastPath)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddPulseWebSockets();
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        await using var host = await AspNetApp.StartAsync(fastPath, app =>
         {
-            if (fastPath)
+            app.MapGet("/hello", () => Results.Text("world"));
+            app.MapWebSocket("/ws", async ws =>
             {
-                kestrel.ListenWebSockets("127.0.0.1", 0);
-            }
-            else
-            {
-                kestrel.Listen(System.Net.IPAddress.Loopback, 0);
-            }
+                await foreach (var message in ws)
+                {
+                    await ws.SendAsync($"{ws.Path}: {message.Text}");
+                }
+            });
         });
-        await using var app = builder.Build();
-        app.MapGet("/hello", () => Results.Text("world"));
-        app.MapWebSocket("/ws", async ws =>
-        {
-            await foreach (var message in ws)
-            {
-                await ws.SendAsync($"{ws.Path}: {message.Text}");
-            }
-        });
-        await app.StartAsync().DefaultTimeout();
-        var port = new Uri(app.Urls.First()).Port;
+        var port = host.Port;
 
         await using var ws = await WebSocketClient.ConnectAsync($"ws://127.0.0.1:{port}/ws").DefaultTimeout();
         await ws.SendAsync("ping").DefaultTimeout();
@@ -46,7 +31,7 @@ public sealed class MapWebSocketTests
         using var http = new HttpClient();
         var hello = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/hello")).DefaultTimeout();
         await ws.CloseAsync().DefaultTimeout();
-        await app.StopAsync().DefaultTimeout();
+        await host.App.StopAsync().DefaultTimeout();
 
         Assert.Equal("/ws: ping", reply.Text);
         Assert.Equal("world", hello);
