@@ -28,12 +28,35 @@ public sealed class RawWebSocket : IAsyncDisposable
     /// <summary>The handshake response head, once <see cref="OpenAsync"/> ran.</summary>
     public RawHttpResponse? Handshake { get; private set; }
 
-    /// <summary>Opens a TCP connection and sends nothing.</summary>
-    public static async Task<RawWebSocket> ConnectTcpAsync(int port, IPAddress? address = null)
+    /// <summary>Opens a TCP connection and sends nothing; <paramref name="from"/> picks the source address (127.0.0.2, …).</summary>
+    public static async Task<RawWebSocket> ConnectTcpAsync(int port, IPAddress? address = null, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         await socket.ConnectAsync(address ?? IPAddress.Loopback, port).DefaultTimeout();
         return new RawWebSocket(socket);
+    }
+
+    /// <summary>
+    /// Connects from <paramref name="from"/> and sends a correct opening handshake for <paramref name="path"/>, returning
+    /// the socket and whatever status the server answered (101 or a refusal).
+    /// </summary>
+    public static async Task<(RawWebSocket Socket, RawHttpResponse Response)> TryOpenAsync(int port, string path, IPAddress? from, params string[] extraHeaders)
+    {
+        var ws = await ConnectTcpAsync(port, from: from);
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        await ws.SendRawAsync(Encoding.ASCII.GetBytes(BuildRequest(port, path, key, extraHeaders)));
+        var response = await ws.ReadResponseAsync();
+        if (response.StatusCode == 101)
+        {
+            ws.Handshake = response;
+        }
+
+        return (ws, response);
     }
 
     /// <summary>Connects and completes a correct opening handshake for <paramref name="path"/>; throws unless the answer is 101.</summary>
