@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Pulse test on this machine, installing what the tests need when it is missing:
-# Debian's python3-websockets (interop peer) and chromium (browser tests), and the npm packages of
+# Debian's python3-websockets (interop peer), chromium (browser tests) and nginx (the reverse-proxy test), and the npm packages of
 # tests/peers (Node ws, playwright-core driving the system Chromium).
 # The last line is always "Tests: N passed, M failed"; the exit code is non-zero when anything failed.
 set -uo pipefail
@@ -24,10 +24,18 @@ as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 apt_missing=()
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || apt_missing+=(python3-websockets)
 [[ -x /usr/bin/chromium ]] || apt_missing+=(chromium)
+[[ -x /usr/sbin/nginx ]] || apt_missing+=(nginx)
 if ((${#apt_missing[@]})); then
   say "Installing Debian packages: ${apt_missing[*]}"
+  # The tests start their own servers on free ports: keep the packages' services from starting on install.
+  no_start=""
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    no_start=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$no_start" >/dev/null && as_root chmod +x "$no_start"
+  fi
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+  [[ -n $no_start ]] && as_root rm -f "$no_start"
 fi
 if [[ ! -f tests/peers/node_modules/ws/package.json || ! -f tests/peers/node_modules/playwright-core/package.json ]]; then
   say "Installing npm packages of tests/peers"
