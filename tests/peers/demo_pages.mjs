@@ -169,6 +169,29 @@ const scenarios = {
   },
 };
 
+/** The clock ticks; the log tail streams, holds lines while paused and shows them on resume. */
+Object.assign(scenarios, {
+  async live({ url, open }) {
+    const clock = await open();
+    await clock.goto(`${url}/clock`);
+    await clock.waitForFunction(() => document.getElementById("time").dataset.time !== undefined);
+    const first = Number(await clock.locator("#time").getAttribute("data-time"));
+    await clock.waitForFunction(t => Number(document.getElementById("time").dataset.time) > t, first);
+
+    const logs = await open();
+    await logs.goto(`${url}/logs`);
+    await logs.waitForFunction(() => document.querySelectorAll("#lines li").length >= 2);
+    await logs.getByRole("button", { name: "Pause" }).click();
+    const shown = await logs.locator("#lines li").count();
+    await logs.waitForFunction(() => /^\d+ new lines? held$/.test(document.getElementById("held").textContent));
+    if (await logs.locator("#lines li").count() !== shown) throw new Error("lines were added while paused");
+    if (await logs.getByRole("button", { name: "Resume" }).getAttribute("aria-pressed") !== "true") throw new Error("the pause button is not pressed");
+    await logs.getByRole("button", { name: "Resume" }).click();
+    await logs.waitForFunction(n => document.querySelectorAll("#lines li").length > n, shown);
+    await text(logs, "#held", "");
+  },
+});
+
 // --- The loop ---------------------------------------------------------------------------------------
 
 for (let command = await next(); command !== null; command = await next()) {

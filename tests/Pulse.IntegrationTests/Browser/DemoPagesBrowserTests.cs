@@ -5,7 +5,7 @@ namespace Pulse.IntegrationTests.Browser;
 
 /// <summary>
 /// The demo pages of <c>pulse serve</c> in headless Chromium, as a new user tries them: chat between two
-/// people, the counter on three pages, a server restart, a network drop. Each test runs on its own server;
+/// people, the counter on three pages, a server restart, a network drop, the clock and the log tail. Each test runs on its own server;
 /// one browser serves them all (<see cref="BrowserDriver"/>).
 /// </summary>
 [Trait("Category", "Browser")]
@@ -49,6 +49,13 @@ public sealed class DemoPagesBrowserTests(BrowserDriver browser) : IClassFixture
     {
         await using var server = await StartAsync();
         await browser.RunAsync("drop", server.HttpBaseUri);
+    }
+
+    [Fact]
+    public async Task ClockTicks_AndLogTailPausesAndResumes()
+    {
+        await using var server = await StartAsync();
+        await browser.RunAsync("live", server.HttpBaseUri);
     }
 
     private static Task<PulseServer> StartAsync(int port = 0) => PulseServerFixture.StartAsync(options =>
