@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pulse.Hosting;
 using Pulse.Hub.Hosting;
+using Pulse.Server.Demos;
 
 namespace Pulse.Server;
 
@@ -56,6 +57,7 @@ public sealed partial class PulseServer : IAsyncDisposable
         var limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress);
 
         var readiness = new Readiness();
+        var demos = new DemoSite(options.TokenSecret is null ? ServeOptions.DevelopmentTokenSecret : null);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
@@ -85,7 +87,10 @@ public sealed partial class PulseServer : IAsyncDisposable
             hub.WebSocket.Compression.Enabled = options.Compression;
             hub.WebSocket.Limiter = limiter;
             hub.WebSocket.TrustedProxies = options.TrustedProxies;
+            demos.ConfigureHub(hub);
         });
+        builder.Services.AddHostedService(_ => demos);
+        builder.Logging.AddProvider(demos.LogProvider);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -140,6 +145,7 @@ public sealed partial class PulseServer : IAsyncDisposable
         var room = new BroadcastRoom();
         app.MapWebSocket("/broadcast", room.RunAsync, EndpointOptions(options.EchoMaxMessageSize));
         app.MapPulseHub("/ws");
+        demos.Map(app, hubNode);
         if (options.AdminApiKey is { } apiKey)
         {
             AdminApi.Map(app, apiKey, hubNode);
