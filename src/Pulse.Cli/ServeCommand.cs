@@ -95,7 +95,8 @@ internal static class ServeCommand
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message);
+            // The message names the file or option; the parameter name after it means nothing to an operator.
+            throw new UsageException(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
         }
         catch (IOException e)
         {

@@ -114,13 +114,22 @@ public sealed class ReloadingCertificate : IDisposable
     }
 
     // What identifies a version of the files: their resolved targets, sizes and write times.
-    private string Stamp() => string.Join('|', new[] { _certificatePath, _keyPath }.OfType<string>().Select(path =>
+    private string Stamp() => string.Join('|', new[] { _certificatePath, _keyPath }.OfType<string>().Select(StampOf));
+
+    private static string StampOf(string path)
     {
-        var file = new FileInfo(path);
-        var target = file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
-        var info = new FileInfo(target);
-        return info.Exists ? $"{target}:{info.Length}:{info.LastWriteTimeUtc.Ticks}" : $"{target}:missing";
-    }));
+        try
+        {
+            var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+            var info = new FileInfo(target);
+            return info.Exists ? $"{target}:{info.Length}:{info.LastWriteTimeUtc.Ticks}" : $"{target}:missing";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Missing or unreadable: loading says which, in its own words.
+            return $"{path}:{e.GetType().Name}";
+        }
+    }
 
     private sealed record Loaded(X509Certificate2 Certificate, SslStreamCertificateContext Context, string Stamp);
 }
