@@ -134,6 +134,7 @@ public sealed partial class PulseServer : IAsyncDisposable
 
 
         var metrics = new MetricsExporter("Pulse");
+        GC.KeepAlive(Pulse.Internal.PulseMetrics.Meter); // the library's instruments exist from the start: /metrics lists them at zero
         app.MapGet("/healthz", () => Results.Text("OK\n"));
         app.MapGet("/readyz", () => readiness.State switch
         {
