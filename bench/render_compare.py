@@ -169,7 +169,7 @@ def render(out):
 
 
 def main():
-    out, doc = sys.argv[1], sys.argv[2]
+    out, doc = os.path.normpath(sys.argv[1]), sys.argv[2]
     section = render(out)
     if doc == "-":
         sys.stdout.write(section)
