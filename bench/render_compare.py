@@ -94,6 +94,7 @@ def render(out):
             "memory": get(idle, "server_kib_per_connection"),
             "idle_connections": get(idle, "connections"),
             "handshakes": get(idle, "handshakes_per_s"),
+            "handshakes_per_cpu": get(idle, "handshakes_per_server_cpu_s"),
             "churn": get(churn, "connections_per_s"),
             "lost": sum((get(r, "connections_lost") or 0) for r in (echo, broadcast, latency, idle)),
         }
@@ -115,15 +116,15 @@ def render(out):
     lines.append("")
     lines.append("| server | echo msgs/s (64 × 16, 32 B) | echo msgs per server CPU-s | broadcast deliveries/s (2,000 subs, 100 B) "
                  "| broadcast deliveries per server CPU-s | broadcast delivery p99 (ms) | latency p99 at 20,000/s over 1,000 conns (ms, from due / from write) "
-                 "| memory per idle connection (KiB) | handshakes/s | churn connections/s |")
-    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+                 "| memory per idle connection (KiB) | handshakes/s | handshakes per server CPU-s | churn connections/s |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name in names:
         r = rows[name]
         lost = f" ({r['lost']} connections lost)" if r["lost"] else ""
         lines.append(
             f"| {NAMES[name]}{lost} | {number(r['echo'])} | {number(r['echo_per_cpu'])} | {number(r['broadcast'])} | {number(r['broadcast_per_cpu'])} "
             f"| {number(r['broadcast_p99'], 1)} | {number(r['p99'], 2)} / {number(r['p99_write'], 2)} "
-            f"| {number(r['memory'], 2)} ({number(r['idle_connections'])} open) | {number(r['handshakes'])} | {number(r['churn'])} |")
+            f"| {number(r['memory'], 2)} ({number(r['idle_connections'])} open) | {number(r['handshakes'])} | {number(r['handshakes_per_cpu'])} | {number(r['churn'])} |")
 
     if "pulse" in rows and "uws" in rows:
         p, u = rows["pulse"], rows["uws"]
@@ -136,7 +137,7 @@ def render(out):
 
         lines.append(
             f"| **Pulse ÷ uWebSockets.js** | {ratio('echo')} | {ratio('echo_per_cpu')} | {ratio('broadcast')} | {ratio('broadcast_per_cpu')} "
-            f"| | | {ratio('memory')} (lower is better) | {ratio('handshakes')} | {ratio('churn')} |")
+            f"| | | {ratio('memory')} (lower is better) | {ratio('handshakes')} | {ratio('handshakes_per_cpu')} | {ratio('churn')} |")
 
     hub = load(out, "pulse", "hub")
     if hub is not None:
