@@ -25,12 +25,14 @@ async function next() {
   return JSON.parse(value);
 }
 
-/** Asks the C# test to restart `pulse serve` and waits until it has. */
-async function restartServer() {
-  say({ request: "restart" });
+/** Asks the C# test to do its part of the scenario (restart the server, publish from the back end) and waits for it. */
+async function testStep(name) {
+  say({ request: name });
   const reply = await next();
-  if (reply?.done !== "restart") throw new Error(`expected the restart to be done, got ${JSON.stringify(reply)}`);
+  if (reply?.done !== name) throw new Error(`expected the test's "${name}" to be done, got ${JSON.stringify(reply)}`);
 }
+
+const restartServer = () => testStep("restart");
 
 // --- What the pages show ----------------------------------------------------------------------------
 
@@ -93,6 +95,16 @@ const scenarios = {
     for (const page of [alice, bob]) await messages(page, ["alice: anyone here?", "bob: hi alice", "alice: hi bob"]);
     await bob.close();
     await online(alice, ["alice"]);
+  },
+
+  /** The back end publishes through the admin API into the room a page is in: the page shows it. */
+  async admin({ url, open }) {
+    const page = await open();
+    await joinChat(page, url, "dave", "ops");
+    await say_(page, "waiting for news");
+    await messages(page, ["dave: waiting for news"]);
+    await testStep("publish");
+    await messages(page, ["dave: waiting for news", "ops: deploy finished"]);
   },
 
   /** Three pages of the counter stay in step, through the accessible buttons. */

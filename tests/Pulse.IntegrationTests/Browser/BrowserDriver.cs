@@ -26,10 +26,10 @@ public sealed class BrowserDriver : IAsyncLifetime
     }
 
     /// <summary>
-    /// Runs <paramref name="scenario"/> against the server at <paramref name="baseUri"/>; <paramref name="restart"/>
-    /// restarts that server when the scenario asks. Throws with the script's error and screenshots when it fails.
+    /// Runs <paramref name="scenario"/> against the server at <paramref name="baseUri"/>; <paramref name="step"/>
+    /// takes the test's part (restart that server, publish from the back end) when the scenario asks. Throws with the script's error and screenshots when it fails.
     /// </summary>
-    public async Task RunAsync(string scenario, Uri baseUri, Func<Task>? restart = null)
+    public async Task RunAsync(string scenario, Uri baseUri, Func<Task>? step = null)
     {
         var node = _node ?? throw new InvalidOperationException("the driver is not started");
         await _gate.WaitAsync();
@@ -45,10 +45,10 @@ public sealed class BrowserDriver : IAsyncLifetime
                 using var reply = JsonDocument.Parse(line);
                 if (reply.RootElement.TryGetProperty("request", out var request))
                 {
-                    Assert.Equal("restart", request.GetString());
-                    Assert.NotNull(restart);
-                    await restart();
-                    await node.StandardInput.WriteLineAsync("""{"done":"restart"}""");
+                    // The scenario's step that only the test can take: restart the server, publish from the back end.
+                    Assert.NotNull(step);
+                    await step();
+                    await node.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new { done = request.GetString() }));
                     await node.StandardInput.FlushAsync();
                     continue;
                 }

@@ -5,7 +5,7 @@ namespace Pulse.IntegrationTests.Browser;
 
 /// <summary>
 /// The demo pages of <c>pulse serve</c> in headless Chromium, as a new user tries them: chat between two
-/// people, the counter on three pages, a server restart, a network drop, the clock and the log tail. Each test runs on its own server;
+/// people, the admin API publishing into a page's room, the counter on three pages, a server restart, a network drop, the clock and the log tail. Each test runs on its own server;
 /// one browser serves them all (<see cref="BrowserDriver"/>).
 /// </summary>
 [Trait("Category", "Browser")]
@@ -42,6 +42,21 @@ public sealed class DemoPagesBrowserTests(BrowserDriver browser) : IClassFixture
         {
             await server.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task AdminApi_PublishesIntoTheRoomABrowserIsIn()
+    {
+        const string key = "admin-key-for-the-browser-test-01";
+        await using var server = await PulseServerFixture.StartAsync(options => options.AdminApiKey = key);
+        using var http = new HttpClient { BaseAddress = server.HttpBaseUri };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        await browser.RunAsync("admin", server.HttpBaseUri, async () =>
+        {
+            using var body = new StringContent("""{"channel":"chat:ops","data":{"nick":"ops","text":"deploy finished"}}""", System.Text.Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync(new Uri("api/publish", UriKind.Relative), body).DefaultTimeout();
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        });
     }
 
     [Fact]
