@@ -91,7 +91,9 @@ internal static class ConnectCommand
         {
             await console.Error.WriteLineAsync($"Connected to {uri}{(connection.Subprotocol is { } p ? $" ({p})" : "")}.").ConfigureAwait(false);
             var printing = PrintIncomingAsync(connection, console);
-            var sending = SendInputAsync(connection, console, cancellationToken);
+            // Console.In reads synchronously even through ReadLineAsync: on its own thread, so a connection the
+            // server closes ends the command while the user's input is still open.
+            var sending = Task.Run(() => SendInputAsync(connection, console, cancellationToken), CancellationToken.None);
             await Task.WhenAny(printing, sending).ConfigureAwait(false);
             if (sending.IsCompleted)
             {

@@ -71,6 +71,35 @@ public sealed partial class ServeProcessTests
     }
 
     [Fact]
+    public async Task Connect_ServerDrainsWhileInputIsStillOpen_ExitsAndSaysHow()
+    {
+        using var serve = PulseProgram.Start("serve", "--listen", "127.0.0.1:0");
+        using var connect = PulseProgram.Start("connect", "ws://127.0.0.1:" + await ReadPortAsync(serve) + "/ws", "--subprotocol", "pulse.v1.json");
+        try
+        {
+            // The user has typed nothing and not closed the input: only the server's close can end the session.
+            var welcome = await connect.StandardOutput.ReadLineAsync().DefaultTimeout();
+            PulseProgram.Terminate(serve);
+            var exited = connect.WaitForExit(TestTimeouts.Scaled(TimeSpan.FromSeconds(20)));
+            var error = exited ? await connect.StandardError.ReadToEndAsync().DefaultTimeout() : "";
+
+            Assert.Contains("\"welcome\"", welcome, StringComparison.Ordinal);
+            Assert.True(exited, "pulse connect kept running after the server closed the connection");
+            Assert.Contains("Connection closed: 1012", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var process in new[] { connect, serve })
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Serve_Sigterm_HubClientGets1012EchoClientGets1001_ExitsZero()
     {
         using var serve = PulseProgram.Start("serve", "--listen", "127.0.0.1:0", "--drain-timeout", "20");
