@@ -85,6 +85,8 @@ public sealed partial class WebSocketConnection
                 {
                     break;
                 }
+
+                await WaitForOutgoingRoomAsync().ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or ChannelClosedException)
@@ -106,6 +108,25 @@ public sealed partial class WebSocketConnection
             }
 
             _incoming.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>
+    /// Waits while more than <see cref="ConnectionOptions.WriteLimit"/> bytes wait to be sent: a peer that floods
+    /// pings (or anything else the protocol answers) and reads nothing would otherwise pile the answers up in
+    /// memory. Not reading meanwhile lets TCP push back on that peer.
+    /// </summary>
+    private ValueTask WaitForOutgoingRoomAsync()
+    {
+        lock (_lock)
+        {
+            if (_outputFailed || BufferedBytesLocked <= _options.WriteLimit || _protocol.State == ProtocolState.Closed)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _belowWriteLimit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return new ValueTask(_belowWriteLimit.Task);
         }
     }
 
