@@ -14,6 +14,7 @@ internal static class BenchCommand
         {
             CreateEcho(console),
             CreateLatency(console),
+            Soak.SoakCommand.Create(console),
         };
 
     private static Command CreateEcho(CliConsole console)
