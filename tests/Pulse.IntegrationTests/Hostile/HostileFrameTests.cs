@@ -9,8 +9,11 @@ namespace Pulse.IntegrationTests.Hostile;
 /// every other connection keeps working.
 /// </summary>
 [Trait("Category", "Hostile")]
+[Collection(nameof(MemoryMeasuredCollection))]
 public sealed class HostileFrameTests(HostileServerFixture server) : IClassFixture<HostileServerFixture>
 {
+    private const long FloodCap = 64L * 1024 * 1024;
+
     private Task<RawWebSocket> OpenEchoAsync() => RawWebSocket.OpenAsync(server.Port, "/echo");
 
     /// <summary>
@@ -123,8 +126,8 @@ public sealed class HostileFrameTests(HostileServerFixture server) : IClassFixtu
         long written = 0;
         var flooding = Task.Run(async () =>
         {
-            // At most 256 MiB: without backpressure the server would have to keep up to that much in pongs.
-            while (!stop.IsCancellationRequested && written < 256L * 1024 * 1024)
+            // At most 64 MiB: without backpressure the server would read it all and keep as much in pongs.
+            while (!stop.IsCancellationRequested && written < FloodCap)
             {
                 await ws.SendRawAsync(chunk);
                 written += chunk.Length;
@@ -137,8 +140,8 @@ public sealed class HostileFrameTests(HostileServerFixture server) : IClassFixtu
         await ws.DisposeAsync();
         await Task.WhenAny(flooding, Task.Delay(TestTimeouts.Default));
 
-        Assert.True(written < 256L * 1024 * 1024, "the server read 256 MiB of pings from a peer that read no pong: no backpressure");
-        Assert.True(growth <= MemoryBound.DefaultBytes, $"the heap grew by {growth / 1024 / 1024} MiB during the flood (bound 64 MiB)");
+        Assert.True(written < FloodCap, $"the server read {FloodCap / 1024 / 1024} MiB of pings from a peer that read no pong: no backpressure");
+        Assert.True(growth <= MemoryBound.DefaultBytes, $"the heap grew by {growth / 1024 / 1024} MiB during the flood (bound {MemoryBound.DefaultBytes / 1024 / 1024} MiB)");
         await server.AssertOthersUnharmedAsync();
         memory.AssertWithin();
     }

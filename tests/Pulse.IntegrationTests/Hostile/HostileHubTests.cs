@@ -11,6 +11,7 @@ namespace Pulse.IntegrationTests.Hostile;
 /// envelope stays usable, and other connections keep working.
 /// </summary>
 [Trait("Category", "Hostile")]
+[Collection(nameof(MemoryMeasuredCollection))]
 public sealed class HostileHubTests(HostileServerFixture server) : IClassFixture<HostileServerFixture>
 {
     private async Task<HubTestClient> ConnectAsync(string user = "hostile")

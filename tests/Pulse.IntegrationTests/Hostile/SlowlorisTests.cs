@@ -14,7 +14,6 @@ public sealed class SlowlorisTests(HostileServerFixture server) : IClassFixture<
     [Fact]
     public async Task UnfinishedHandshakes_TricklingOrSilent_AreDroppedAtTheDeadline()
     {
-        var memory = MemoryBound.Start();
         var lorises = new List<RawWebSocket>();
         for (var i = 0; i < 40; i++)
         {
@@ -52,6 +51,5 @@ public sealed class SlowlorisTests(HostileServerFixture server) : IClassFixture<
 
         Assert.All(dropped, Assert.True);
         await server.AssertOthersUnharmedAsync();
-        memory.AssertWithin();
     }
 }
