@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Pulse.Cli.Bench;
 
 namespace Pulse.Cli.Soak;
@@ -37,7 +38,17 @@ internal static class SoakCommand
                 Seed = parse.GetValue(seed),
                 Json = parse.GetValue(json),
             };
-            return await SoakRun.RunAsync(settings, console, cancellationToken).ConfigureAwait(false);
+            // Ctrl+C and SIGTERM end the run early; it still winds down, prints its books and fails its verdict.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            return await SoakRun.RunAsync(settings, console, stop.Token).ConfigureAwait(false);
         });
         return command;
     }
