@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Pulse test on this machine, installing what the tests need when it is missing:
-# Debian's python3-websockets (interop peer) and chromium (browser tests), and the npm packages of
-# tests/peers (Node ws, playwright-core driving the system Chromium).
+# Debian's python3-websockets (interop peer), chromium (browser tests) and nginx (the reverse-proxy test), and the npm
+# packages of tests/peers (Node ws, playwright-core driving the system Chromium). pulse.js's Node tests (clients/js) count too.
 # The last line is always "Tests: N passed, M failed"; the exit code is non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,10 +24,18 @@ as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 apt_missing=()
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || apt_missing+=(python3-websockets)
 [[ -x /usr/bin/chromium ]] || apt_missing+=(chromium)
+[[ -x /usr/sbin/nginx ]] || apt_missing+=(nginx)
 if ((${#apt_missing[@]})); then
   say "Installing Debian packages: ${apt_missing[*]}"
+  # The tests start their own servers on free ports: keep the packages' services from starting on install.
+  no_start=""
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    no_start=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$no_start" >/dev/null && as_root chmod +x "$no_start"
+  fi
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+  [[ -n $no_start ]] && as_root rm -f "$no_start"
 fi
 if [[ ! -f tests/peers/node_modules/ws/package.json || ! -f tests/peers/node_modules/playwright-core/package.json ]]; then
   say "Installing npm packages of tests/peers"
@@ -71,5 +79,23 @@ for project in tests/*/*Tests.csproj; do
     failed=$((failed + 1))
   fi
 done
+
+# --- pulse.js (clients/js): Node's test runner, against a scripted hub and the server built above ---------
+say "clients/js (node --test)"
+tap="$results/clients-js.tap"
+(cd clients/js && node --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$tap" test/*.test.js)
+node_exit=$?
+p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" 2>/dev/null | tail -1)
+f=$(sed -n 's/^# \(fail\|cancelled\) \([0-9]*\)$/\2/p' "$tap" 2>/dev/null | awk '{s+=$1} END {print s+0}')
+if [[ -z $p ]]; then
+  echo "clients/js produced no results: counted as one failure"
+  f=$((f + 1))
+elif [[ $node_exit -ne 0 && $f -eq 0 ]]; then
+  echo "node --test exited with $node_exit: counted as one failure"
+  f=1
+fi
+passed=$((passed + ${p:-0}))
+failed=$((failed + f))
 
 finish

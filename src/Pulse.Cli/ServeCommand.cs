@@ -24,11 +24,15 @@ internal static class ServeCommand
         var adminKey = new Option<string?>("--admin-api-key") { Description = "Key of the admin HTTP API under /api (at least 16 characters). Default: none, the admin API is off." };
         var noAnonymous = new Option<bool>("--no-anonymous") { Description = "Require a token on the hub (anonymous clients are allowed by default, for development)." };
         var noCompression = new Option<bool>("--no-compression") { Description = "Do not negotiate permessage-deflate (RFC 7692) compression." };
+        var maxConnections = new Option<string?>("--max-connections") { Description = "Most WebSocket connections open at once over all paths; more get 503 before the upgrade. Default: no limit." };
+        var maxPerIp = new Option<string?>("--max-connections-per-ip") { Description = "Most WebSocket connections open at once from one client address; more get 503. Default: no limit." };
+        var trustedProxies = new Option<string[]>("--trusted-proxy") { Description = "A reverse proxy (address or CIDR network) whose X-Forwarded-For names the client; repeat for several. Default: none.", AllowMultipleArgumentsPerToken = false };
         var logLevel = new Option<LogLevel?>("--log-level") { Description = "Least severe log level: Trace, Debug, Information, Warning, Error. Default: Information." };
 
         var command = new Command("serve", "Run the Pulse server: the hub at /ws, /echo, /broadcast and /healthz.")
         {
-            config, printConfig, listen, certificate, key, password, origins, drain, tokenSecret, tokenSecretFile, adminKey, noAnonymous, noCompression, logLevel,
+            config, printConfig, listen, certificate, key, password, origins, drain, tokenSecret, tokenSecretFile, adminKey, noAnonymous, noCompression,
+            maxConnections, maxPerIp, trustedProxies, logLevel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -61,6 +65,9 @@ internal static class ServeCommand
                 Flag("Compression", noCompression, "false");
             }
 
+            Flag("Limits:MaxConnections", maxConnections, parse.GetValue(maxConnections));
+            Flag("Limits:MaxConnectionsPerIp", maxPerIp, parse.GetValue(maxPerIp));
+            Flag("TrustedProxies", trustedProxies, string.Join(',', parse.GetValue(trustedProxies) ?? []));
             Flag("LogLevel", logLevel, parse.GetValue(logLevel)?.ToString());
 
             var settings = ServeSettings.Load(parse.GetValue(config), Environment.GetEnvironmentVariables(), flags);
@@ -88,7 +95,8 @@ internal static class ServeCommand
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message);
+            // The message names the file or option; the parameter name after it means nothing to an operator.
+            throw new UsageException(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
         }
         catch (IOException e)
         {

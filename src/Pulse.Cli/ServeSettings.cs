@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Pulse.Server;
@@ -31,6 +32,9 @@ internal sealed class ServeSettings
         ("PingTimeout", false),
         ("EchoMaxMessageSize", false),
         ("Compression", false),
+        ("Limits:MaxConnections", false),
+        ("Limits:MaxConnectionsPerIp", false),
+        ("TrustedProxies", false),
         ("LogLevel", false),
         ("Hub:AllowAnonymous", false),
         ("Hub:TokenSecret", true),
@@ -137,6 +141,9 @@ internal sealed class ServeSettings
         "PingTimeout" => Options.PingTimeout is { } timeout ? Seconds(timeout) : "0",
         "EchoMaxMessageSize" => Options.EchoMaxMessageSize.ToString(CultureInfo.InvariantCulture),
         "Compression" => Options.Compression ? "true" : "false",
+        "Limits:MaxConnections" => Options.MaxConnections?.ToString(CultureInfo.InvariantCulture) ?? "(none)",
+        "Limits:MaxConnectionsPerIp" => Options.MaxConnectionsPerAddress?.ToString(CultureInfo.InvariantCulture) ?? "(none)",
+        "TrustedProxies" => Options.TrustedProxies.Count == 0 ? "(none)" : string.Join(", ", Options.TrustedProxies),
         "LogLevel" => Options.LogLevel.ToString(),
         "Hub:AllowAnonymous" => Options.AllowAnonymous ? "true" : "false",
         "Hub:TokenSecret" => Options.TokenSecret ?? "",
@@ -175,6 +182,10 @@ internal sealed class ServeSettings
                 ? bytes
                 : throw Invalid("EchoMaxMessageSize", size, "expected a positive number of bytes");
         }
+
+        options.MaxConnections = PositiveCount("Limits:MaxConnections");
+        options.MaxConnectionsPerAddress = PositiveCount("Limits:MaxConnectionsPerIp");
+        options.TrustedProxies = TrustedProxies();
 
         if (Value("LogLevel") is { } level)
         {
@@ -232,10 +243,7 @@ internal sealed class ServeSettings
 
     private string[]? Origins()
     {
-        var section = _section.GetSection("Origins");
-        var list = section.Value is { } joined
-            ? joined.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : section.GetChildren().Select(child => child.Value).OfType<string>().Where(value => value.Length > 0).ToArray();
+        var list = List("Origins");
         foreach (var origin in list)
         {
             var pattern = origin.Replace("://*.", "://wildcard.", StringComparison.Ordinal);
@@ -246,6 +254,43 @@ internal sealed class ServeSettings
         }
 
         return list.Length > 0 ? list : null;
+    }
+
+    private int? PositiveCount(string key) => Value(key) is not { } text
+        ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
+            ? count
+            : throw Invalid(key, text, "expected a positive whole number");
+
+    // Addresses (a single host) or CIDR networks; a list in one value (flags, variables) or a JSON array.
+    private List<IPNetwork> TrustedProxies()
+    {
+        var networks = new List<IPNetwork>();
+        foreach (var entry in List("TrustedProxies"))
+        {
+            if (IPNetwork.TryParse(entry, out var network))
+            {
+                networks.Add(network);
+            }
+            else if (IPAddress.TryParse(entry, out var address) && !entry.Contains('/', StringComparison.Ordinal))
+            {
+                networks.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            }
+            else
+            {
+                throw Invalid("TrustedProxies", entry, "expected an IP address or a CIDR network like 10.0.0.0/8");
+            }
+        }
+
+        return networks;
+    }
+
+    private string[] List(string key)
+    {
+        var section = _section.GetSection(key);
+        return section.Value is { } joined
+            ? joined.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [.. section.GetChildren().Select(child => child.Value).OfType<string>().Where(value => value.Length > 0)];
     }
 
     private TimeSpan? PositiveSeconds(string key)

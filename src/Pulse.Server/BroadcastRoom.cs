@@ -25,7 +25,9 @@ internal sealed class BroadcastRoom
 
     private IEnumerable<WebSocketConnection> Others(WebSocketConnection sender)
     {
-        foreach (var member in _members.Keys)
+        // The dictionary itself, not its Keys: Keys takes every lock and copies all members into a new list,
+        // per message; the enumerator takes no lock and allocates nothing per member.
+        foreach (var (member, _) in _members)
         {
             if (member != sender)
             {

@@ -53,19 +53,39 @@ internal sealed class MetricsExporter : IDisposable
     private sealed class Series(Instrument instrument)
     {
         private readonly ConcurrentDictionary<string, Cell> _cells = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<(string Key, object? Value), Cell> _cellsByTag = new();
         private readonly double[] _buckets = BucketsOf(instrument);
         private readonly string _name = PrometheusName(instrument);
+        private readonly bool _isHistogram = instrument is Histogram<double> or Histogram<long> or Histogram<int>;
+        private Cell? _untagged;
 
         public Instrument Instrument { get; } = instrument;
 
-        private bool IsHistogram => Instrument is Histogram<double> or Histogram<long> or Histogram<int>;
+        private bool IsHistogram => _isHistogram;
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var labels = tags.Length == 0 ? "" : Labels(tags);
-            var cell = _cells.GetOrAdd(labels, static (_, buckets) => new Cell(buckets.Length), _buckets);
+            // Measurements come once per message (per recipient, for a broadcast) and nearly all carry one tag of
+            // a handful of values: their cell is found by that tag, without building its label text each time.
+            Cell? cell;
+            if (tags.Length == 1)
+            {
+                var key = (tags[0].Key, tags[0].Value);
+                if (!_cellsByTag.TryGetValue(key, out cell))
+                {
+                    cell = CellFor(Labels(tags));
+                    _cellsByTag.TryAdd(key, cell);
+                }
+            }
+            else
+            {
+                cell = tags.Length == 0 ? _untagged ??= CellFor("") : CellFor(Labels(tags));
+            }
+
             cell.Add(value, _buckets, IsHistogram);
         }
+
+        private Cell CellFor(string labels) => _cells.GetOrAdd(labels, static (_, buckets) => new Cell(buckets.Length), _buckets);
 
         public void Write(StringBuilder text)
         {

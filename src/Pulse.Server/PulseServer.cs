@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pulse.Hosting;
 using Pulse.Hub.Hosting;
+using Pulse.Server.Demos;
 
 namespace Pulse.Server;
 
@@ -19,9 +20,12 @@ public sealed partial class PulseServer : IAsyncDisposable
     private readonly RunningApp _app;
     private readonly Readiness _readiness;
     private readonly MetricsExporter _metrics;
+    private readonly ReloadingCertificate? _certificate;
 
-    private PulseServer(RunningApp app, IServiceProvider services, bool secure, Readiness readiness, MetricsExporter metrics)
+    private PulseServer(RunningApp app, IServiceProvider services, ReloadingCertificate? certificate, Readiness readiness, MetricsExporter metrics)
     {
+        var secure = certificate is not null;
+        _certificate = certificate;
         _app = app;
         _readiness = readiness;
         _metrics = metrics;
@@ -49,9 +53,11 @@ public sealed partial class PulseServer : IAsyncDisposable
     public static async Task<PulseServer> StartAsync(ServeOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var certificate = options.CertificatePath is null ? null : TlsCertificate.Load(options.CertificatePath, options.KeyPath, options.CertificatePassword);
+        var certificate = options.CertificatePath is null ? null : new ReloadingCertificate(options.CertificatePath, options.KeyPath, options.CertificatePassword);
+        var limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress);
 
         var readiness = new Readiness();
+        var demos = new DemoSite(options.TokenSecret is null ? ServeOptions.DevelopmentTokenSecret : null);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
@@ -79,12 +85,24 @@ public sealed partial class PulseServer : IAsyncDisposable
             hub.WebSocket.DrainTimeout = options.DrainTimeout;
             hub.WebSocket.ProcessRequest = readiness.RefuseWhileDraining;
             hub.WebSocket.Compression.Enabled = options.Compression;
+            hub.WebSocket.Limiter = limiter;
+            hub.WebSocket.TrustedProxies = options.TrustedProxies;
+            demos.ConfigureHub(hub);
         });
+        builder.Services.AddHostedService(_ => demos);
+        builder.Logging.AddProvider(demos.LogProvider);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.ListenWebSockets(options.Host, options.Port, certificate);
+            if (certificate is null)
+            {
+                kestrel.ListenWebSockets(options.Host, options.Port);
+            }
+            else
+            {
+                kestrel.ListenWebSockets(options.Host, options.Port, certificate);
+            }
         });
 
         var app = builder.Build();
@@ -99,6 +117,8 @@ public sealed partial class PulseServer : IAsyncDisposable
             LoggerFactory = loggerFactory,
             ProcessRequest = readiness.RefuseWhileDraining,
             Compression = new CompressionOptions { Enabled = options.Compression },
+            Limiter = limiter,
+            TrustedProxies = options.TrustedProxies,
         };
 
         var hubNode = app.Services.GetRequiredService<HubNode>();
@@ -114,6 +134,7 @@ public sealed partial class PulseServer : IAsyncDisposable
 
 
         var metrics = new MetricsExporter("Pulse");
+        GC.KeepAlive(Pulse.Internal.PulseMetrics.Meter); // the library's instruments exist from the start: /metrics lists them at zero
         app.MapGet("/healthz", () => Results.Text("OK\n"));
         app.MapGet("/readyz", () => readiness.State switch
         {
@@ -125,6 +146,7 @@ public sealed partial class PulseServer : IAsyncDisposable
         var room = new BroadcastRoom();
         app.MapWebSocket("/broadcast", room.RunAsync, EndpointOptions(options.EchoMaxMessageSize));
         app.MapPulseHub("/ws");
+        demos.Map(app, hubNode);
         if (options.AdminApiKey is { } apiKey)
         {
             AdminApi.Map(app, apiKey, hubNode);
@@ -140,6 +162,7 @@ public sealed partial class PulseServer : IAsyncDisposable
         catch (IOException e)
         {
             metrics.Dispose();
+            certificate?.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             throw new IOException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
         }
@@ -160,7 +183,14 @@ public sealed partial class PulseServer : IAsyncDisposable
             Log.AdminApiOff(logger);
         }
         readiness.State = ReadinessState.Ready;
-        return new PulseServer(running, app.Services, certificate is not null, readiness, metrics);
+        if (certificate is not null)
+        {
+            Log.Certificate(logger, certificate.Certificate.Subject, certificate.Certificate.NotAfter);
+            certificate.Reloaded += loaded => Log.CertificateReloaded(logger, loaded.Subject, loaded.NotAfter);
+            certificate.ReloadFailed += error => Log.CertificateReloadFailed(logger, error.Message);
+        }
+
+        return new PulseServer(running, app.Services, certificate, readiness, metrics);
     }
 
     /// <summary>Stops: refuses new connections, closes open ones with 1001, waits for them up to the drain timeout.</summary>
@@ -177,6 +207,7 @@ public sealed partial class PulseServer : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _metrics.Dispose();
+        _certificate?.Dispose();
     }
 
     private static string FormatHost(IPEndPoint endPoint) =>
@@ -195,6 +226,15 @@ public sealed partial class PulseServer : IAsyncDisposable
 
         [LoggerMessage(104, LogLevel.Information, "Draining: not ready any more, new upgrades get 503; {HubClients} hub clients closed with 1012 (service restart); {PendingAcks} deliveries were still waiting for an ack", EventName = "Draining")]
         public static partial void Draining(ILogger logger, int hubClients, int pendingAcks);
+
+        [LoggerMessage(105, LogLevel.Information, "TLS certificate {Subject}, valid until {NotAfter:u}; reloaded when its files change", EventName = "Certificate")]
+        public static partial void Certificate(ILogger logger, string subject, DateTime notAfter);
+
+        [LoggerMessage(106, LogLevel.Information, "TLS certificate reloaded: {Subject}, valid until {NotAfter:u}; new connections use it", EventName = "CertificateReloaded")]
+        public static partial void CertificateReloaded(ILogger logger, string subject, DateTime notAfter);
+
+        [LoggerMessage(107, LogLevel.Warning, "TLS certificate files changed but could not be loaded, still serving the previous one: {Error}", EventName = "CertificateReloadFailed")]
+        public static partial void CertificateReloadFailed(ILogger logger, string error);
 
         [LoggerMessage(103, LogLevel.Information, "Admin API off: no API key configured (set Pulse:Admin:ApiKey, PULSE__Admin__ApiKey or --admin-api-key to serve /api)", EventName = "AdminApiOff")]
         public static partial void AdminApiOff(ILogger logger);

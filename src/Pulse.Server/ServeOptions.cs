@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Pulse.Server;
 
 /// <summary>What <c>pulse serve</c> runs with. Defaults run on a bare machine.</summary>
@@ -20,6 +22,18 @@ public sealed class ServeOptions
 
     /// <summary>Allowed origins (exact or <c>https://*.example.com</c>); null allows any.</summary>
     public IList<string>? Origins { get; set; }
+
+    /// <summary>The most WebSocket connections open at once over all paths; further upgrades get 503. Null sets no limit.</summary>
+    public int? MaxConnections { get; set; }
+
+    /// <summary>The most WebSocket connections open at once from one client address; further upgrades get 503. Null sets no limit.</summary>
+    public int? MaxConnectionsPerAddress { get; set; }
+
+    /// <summary>
+    /// Reverse proxies (addresses or networks) whose <c>X-Forwarded-For</c> names the client; empty believes no one.
+    /// See <see cref="ServerOptions.TrustedProxies"/>.
+    /// </summary>
+    public IList<IPNetwork> TrustedProxies { get; set; } = [];
 
     /// <summary>The largest message <c>/echo</c> accepts. The default is 16 MiB.</summary>
     public int EchoMaxMessageSize { get; set; } = 16 * 1024 * 1024;

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Pulse.Protocol;
 
@@ -25,6 +26,13 @@ public sealed class ServerOptions : ConnectionOptions
     /// </summary>
     public Func<HandshakeRequest, HandshakeResponse?>? ProcessRequest { get; set; }
 
+    /// <summary>
+    /// Reverse proxies whose <c>X-Forwarded-For</c> header is believed: when the TCP peer is in one of these networks,
+    /// the client address (in logs, <see cref="WebSocketConnection.RemoteEndPoint"/> and the per-address limit) is the
+    /// nearest untrusted address in that header. Empty, the default, believes no one and uses the TCP peer.
+    /// </summary>
+    public IList<IPNetwork> TrustedProxies { get; set; } = [];
+
     /// <summary>The server certificate (with its private key) for wss; null serves plain ws. See <see cref="TlsCertificate"/>.</summary>
     public X509Certificate2? Certificate { get; set; }
 
@@ -41,6 +49,18 @@ public sealed class ServerOptions : ConnectionOptions
     /// <summary>The most WebSocket connections open at once; further upgrades get 503. Null, the default, sets no limit.</summary>
     public int? MaxConnections { get; set; }
 
+    /// <summary>
+    /// The most WebSocket connections open at once from one client address; further upgrades from it get 503.
+    /// Null, the default, sets no limit. Behind a proxy, see <see cref="TrustedProxies"/>.
+    /// </summary>
+    public int? MaxConnectionsPerAddress { get; set; }
+
+    /// <summary>
+    /// A limiter shared with other endpoints, checked besides this endpoint's own limits: one instance given to
+    /// several endpoints holds them to one overall and per-address limit together. Null by default.
+    /// </summary>
+    public ConnectionLimiter? Limiter { get; set; }
+
     /// <inheritdoc/>
     public override void Validate()
     {
@@ -50,6 +70,11 @@ public sealed class ServerOptions : ConnectionOptions
         if (MaxConnections is <= 0)
         {
             throw Invalid(nameof(MaxConnections), MaxConnections, "must be positive");
+        }
+
+        if (MaxConnectionsPerAddress is <= 0)
+        {
+            throw Invalid(nameof(MaxConnectionsPerAddress), MaxConnectionsPerAddress, "must be positive");
         }
 
         if (Origins is not null)

@@ -6,7 +6,12 @@ namespace Pulse;
 public sealed partial class WebSocketConnection : IThreadPoolWorkItem
 {
     private readonly OutgoingBuffer _outgoing = new();
+    private CountingWriter? _direct;
     private bool _draining;
+
+    // A drain is scheduled and has not started: senders may frame straight into the transport's writer (see
+    // WriterLocked), and what they wrote waits for the drain's flush.
+    private bool _directOpen;
     private int _inFlight;
     private bool _outputFailed;
     private TaskCompletionSource? _belowWriteLimit;
@@ -34,7 +39,8 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
         lock (_lock)
         {
             ThrowIfNotOpenLocked();
-            _protocol.WriteText(_outgoing, text);
+            _protocol.WriteText(WriterLocked(), text);
+            WrittenLocked();
             PulseMetrics.SentText(Role, text);
             return AfterWriteLocked(cancellationToken);
         }
@@ -57,7 +63,8 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
         lock (_lock)
         {
             ThrowIfNotOpenLocked();
-            _protocol.WriteMessage(_outgoing, type, payload);
+            _protocol.WriteMessage(WriterLocked(), type, payload);
+            WrittenLocked();
             PulseMetrics.Sent(Role, type, payload.Length);
             return AfterWriteLocked(cancellationToken);
         }
@@ -113,25 +120,41 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
             }
 
             var length = frame.Payload.Length;
-            if (_protocol.Role != Protocol.Role.Server || (_protocol.Compresses(length) && !_protocol.CompressesAlone(length, out _, out _)))
+            var writer = WriterLocked();
+            try
             {
-                // A client masks each frame; a compressor with context takeover compresses against its own history.
-                _protocol.WriteMessage(_outgoing, frame.Type, frame.Payload.Span);
+                WriteBroadcastFrameLocked(writer, frame, length);
             }
-            else if (_protocol.CompressesAlone(length, out var windowBits, out var memoryLevel))
+            catch (InvalidOperationException)
             {
-                // RFC 7692 §7.1.1.1: with server_no_context_takeover every message is compressed afresh, so one
-                // compressed frame serves every recipient with the same window and memory level.
-                _outgoing.Write(frame.CompressedServerFrame(windowBits, memoryLevel).Span);
-            }
-            else
-            {
-                _outgoing.Write(frame.ServerFrame.Span);
+                // The transport's writer was completed under us (the connection is ending): not this sender's failure.
+                _outputFailed = true;
+                _directOpen = false;
+                return false;
             }
 
+            WrittenLocked();
             PulseMetrics.Sent(Role, frame.Type, frame.Payload.Length);
-            ScheduleDrainLocked();
             return true;
+        }
+    }
+
+    private void WriteBroadcastFrameLocked(IBufferWriter<byte> writer, BroadcastFrame frame, int length)
+    {
+        if (_protocol.Role != Protocol.Role.Server || (_protocol.Compresses(length) && !_protocol.CompressesAlone(length, out _, out _)))
+        {
+            // A client masks each frame; a compressor with context takeover compresses against its own history.
+            _protocol.WriteMessage(writer, frame.Type, frame.Payload.Span);
+        }
+        else if (_protocol.CompressesAlone(length, out var windowBits, out var memoryLevel))
+        {
+            // RFC 7692 §7.1.1.1: with server_no_context_takeover every message is compressed afresh, so one
+            // compressed frame serves every recipient with the same window and memory level.
+            writer.Write(frame.CompressedServerFrame(windowBits, memoryLevel).Span);
+        }
+        else
+        {
+            writer.Write(frame.ServerFrame.Span);
         }
     }
 
@@ -155,9 +178,38 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>
+    /// Where a sender frames a message: straight into the transport's writer while no drain has started and
+    /// nothing waits in <see cref="_outgoing"/>, so the frames of a batch (echoes of one read, one broadcast's
+    /// recipients) cost no copy and no pooled buffer each; otherwise <see cref="_outgoing"/>, which the drain writes
+    /// after what went straight through, so the order is kept. Call <see cref="WrittenLocked"/> after writing.
+    /// </summary>
+    private IBufferWriter<byte> WriterLocked()
+    {
+        if (_outputFailed || _outgoing.Length > 0 || (_draining && !_directOpen))
+        {
+            return _outgoing;
+        }
+
+        _direct ??= new CountingWriter(_transport.Output);
+        _directOpen = true;
+        return _direct;
+    }
+
+    /// <summary>Counts what a sender wrote straight into the transport against the write limit, and has it flushed.</summary>
+    private void WrittenLocked()
+    {
+        if (_direct is { Written: > 0 } direct)
+        {
+            _inFlight += direct.TakeCount();
+        }
+
+        ScheduleDrainLocked();
+    }
+
     private void ScheduleDrainLocked()
     {
-        if (_draining || _outgoing.Length == 0 || _outputFailed)
+        if (_draining || (_outgoing.Length == 0 && !_directOpen) || _outputFailed)
         {
             return;
         }
@@ -178,27 +230,33 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
         {
             while (true)
             {
-                (byte[] Buffer, int Length) chunk;
+                (byte[] Buffer, int Length)? chunk;
                 lock (_lock)
                 {
-                    if (_outgoing.Take() is not { } taken)
+                    // From here on senders write to _outgoing: the writer is the drain's until the next one is scheduled.
+                    var direct = _directOpen;
+                    _directOpen = false;
+                    chunk = _outgoing.Take();
+                    if (chunk is null && !direct)
                     {
                         _draining = false;
                         ReleaseWritersLocked();
                         return;
                     }
 
-                    chunk = taken;
-                    _inFlight = taken.Length;
+                    _inFlight += chunk?.Length ?? 0;
                 }
 
-                try
+                if (chunk is { } taken)
                 {
-                    output.Write(chunk.Buffer.AsSpan(0, chunk.Length));
-                }
-                finally
-                {
-                    OutgoingBuffer.Return(chunk.Buffer);
+                    try
+                    {
+                        output.Write(taken.Buffer.AsSpan(0, taken.Length));
+                    }
+                    finally
+                    {
+                        OutgoingBuffer.Return(taken.Buffer);
+                    }
                 }
 
                 var result = await output.FlushAsync().ConfigureAwait(false);
@@ -220,6 +278,7 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
             {
                 _outputFailed = true;
                 _draining = false;
+                _directOpen = false;
                 _inFlight = 0;
                 _outgoing.Clear();
                 ReleaseWritersLocked();

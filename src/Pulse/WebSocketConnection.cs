@@ -146,6 +146,9 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     /// </summary>
     /// <exception cref="ConnectionClosedOkException">The connection closed normally and every message was read.</exception>
     /// <exception cref="ConnectionClosedErrorException">The connection closed with an error and every message was read.</exception>
+    // Pooled: a handler that keeps up with its peer waits here once per message, and without pooling each wait
+    // allocates a new state machine box (most of what an echo allocated per message).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         var reader = _incoming.Reader;

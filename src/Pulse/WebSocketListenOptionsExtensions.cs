@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -36,7 +38,24 @@ public static class WebSocketListenOptionsExtensions
     /// interface, or a name to resolve) and <paramref name="port"/> (0 picks a free one) with HTTP/1.1, TLS when
     /// a certificate is given, and the WebSocket fast path.
     /// </summary>
-    public static void ListenWebSockets(this KestrelServerOptions kestrel, string host, int port, X509Certificate2? certificate = null)
+    public static void ListenWebSockets(this KestrelServerOptions kestrel, string host, int port, X509Certificate2? certificate = null) =>
+        Listen(kestrel, host, port, certificate is null ? null : listen => listen.UseHttps(certificate));
+
+    /// <summary>
+    /// Like <see cref="ListenWebSockets(KestrelServerOptions, string, int, X509Certificate2?)"/>, serving wss with
+    /// whatever certificate <paramref name="certificate"/> holds when each TLS handshake starts, so a certificate
+    /// renewed on disk is used without a restart.
+    /// </summary>
+    public static void ListenWebSockets(this KestrelServerOptions kestrel, string host, int port, ReloadingCertificate certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        Listen(kestrel, host, port, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = certificate.Context }),
+        }));
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string host, int port, Action<ListenOptions>? useTls)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentException.ThrowIfNullOrEmpty(host);
@@ -45,11 +64,7 @@ public static class WebSocketListenOptionsExtensions
             kestrel.Listen(address, port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
-                if (certificate is not null)
-                {
-                    listen.UseHttps(certificate);
-                }
-
+                useTls?.Invoke(listen);
                 listen.UsePulseWebSockets();
             });
         }

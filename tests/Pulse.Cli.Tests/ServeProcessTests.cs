@@ -41,6 +41,36 @@ public sealed partial class ServeProcessTests
     }
 
     [Fact]
+    public async Task Serve_MetricsScrapedTwice_CountersMoveFromZeroWhilePulseConnectSessionsTalk()
+    {
+        using var serve = PulseProgram.Start("serve", "--listen", "127.0.0.1:0");
+        try
+        {
+            var port = await ReadPortAsync(serve);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            var first = await http.GetStringAsync(new Uri("metrics", UriKind.Relative)).DefaultTimeout();
+            var echo = PulseProgram.Run("one\ntwo\n", "connect", $"ws://127.0.0.1:{port}/echo");
+            var hub = PulseProgram.Run("""{"type":"subscribe","id":"1","payload":{"channel":"ops:room"}}""" + "\n", "connect", $"ws://127.0.0.1:{port}/ws", "--subprotocol", "pulse.v1.json");
+            var second = await http.GetStringAsync(new Uri("metrics", UriKind.Relative)).DefaultTimeout();
+
+            // A fresh process lists every instrument at zero, so the first scrape already has the series.
+            Assert.Contains("\npulse_connections_total 0\n", "\n" + first, StringComparison.Ordinal);
+            Assert.Contains("\npulse_connections_open 0\n", "\n" + first, StringComparison.Ordinal);
+            Assert.Equal(0, echo.ExitCode);
+            Assert.Equal(0, hub.ExitCode);
+            Assert.Contains("\npulse_connections_total 2\n", "\n" + second, StringComparison.Ordinal);
+            Assert.Matches(@"\npulse_messages_received_total\{type=""text""\} [1-9]", "\n" + second);
+        }
+        finally
+        {
+            if (!serve.HasExited)
+            {
+                serve.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Serve_Sigterm_HubClientGets1012EchoClientGets1001_ExitsZero()
     {
         using var serve = PulseProgram.Start("serve", "--listen", "127.0.0.1:0", "--drain-timeout", "20");

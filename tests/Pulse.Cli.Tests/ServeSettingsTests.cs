@@ -93,6 +93,9 @@ public sealed class ServeSettingsTests : IDisposable
     [InlineData("PULSE__EchoMaxMessageSize", "-1", "pulse: Pulse:EchoMaxMessageSize = '-1': expected a positive number of bytes")]
     [InlineData("PULSE__Hub__TokenSecret", "short", "pulse: Pulse:Hub:TokenSecret: must be at least 32 characters")]
     [InlineData("PULSE__Admin__ApiKey", "short", "pulse: Pulse:Admin:ApiKey: must be at least 16 characters")]
+    [InlineData("PULSE__Limits__MaxConnections", "0", "pulse: Pulse:Limits:MaxConnections = '0': expected a positive whole number")]
+    [InlineData("PULSE__Limits__MaxConnectionsPerIp", "lots", "pulse: Pulse:Limits:MaxConnectionsPerIp = 'lots': expected a positive whole number")]
+    [InlineData("PULSE__TrustedProxies", "10.0.0.1, nginx", "pulse: Pulse:TrustedProxies = 'nginx': expected an IP address or a CIDR network")]
     public void Load_InvalidValue_OneLineNamingTheKey(string variable, string value, string expectedStart)
     {
         var error = Assert.Throws<UsageException>(() => ServeSettings.Load(null, new Hashtable { [variable] = value }, Flags()));
@@ -132,18 +135,34 @@ public sealed class ServeSettingsTests : IDisposable
     {
         var file = WriteConfig($$"""{ "Pulse": { "Listen": "127.0.0.1:1001", "Tls": { "Password": "pfx-password" }, "Admin": { "ApiKey": "admin-api-key-0123456789" }, "Hub": { "TokenSecret": "{{FileSecret}}" } } }""");
 
-        var (code, output, error) = await RunAsync("serve", "--config", file, "--print-config", "--listen", "127.0.0.1:1002", "--no-anonymous");
+        var (code, output, error) = await RunAsync("serve", "--config", file, "--print-config", "--listen", "127.0.0.1:1002", "--no-anonymous",
+            "--trusted-proxy", "127.0.0.1", "--trusted-proxy", "fd00::/8", "--max-connections", "1000");
 
         Assert.Equal(0, code);
         Assert.Equal("", error);
         Assert.Contains("Pulse:Listen = 127.0.0.1:1002\n", output, StringComparison.Ordinal);
         Assert.Contains("Pulse:Hub:AllowAnonymous = false\n", output, StringComparison.Ordinal);
+        Assert.Contains("Pulse:TrustedProxies = 127.0.0.1/32, fd00::/8\n", output, StringComparison.Ordinal);
+        Assert.Contains("Pulse:Limits:MaxConnections = 1000\n", output, StringComparison.Ordinal);
+        Assert.Contains("Pulse:Limits:MaxConnectionsPerIp = (none)\n", output, StringComparison.Ordinal);
         Assert.Contains("Pulse:Hub:TokenSecret = ********\n", output, StringComparison.Ordinal);
         Assert.Contains("Pulse:Tls:Password = ********\n", output, StringComparison.Ordinal);
         Assert.DoesNotContain(FileSecret, output, StringComparison.Ordinal);
         Assert.Contains("Pulse:Admin:ApiKey = ********\n", output, StringComparison.Ordinal);
         Assert.DoesNotContain("pfx-password", output, StringComparison.Ordinal);
         Assert.DoesNotContain("admin-api-key-0123456789", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_LimitsAndTrustedProxies_FromJsonAndFlags()
+    {
+        var file = WriteConfig("""{ "Pulse": { "Limits": { "MaxConnections": 50000 }, "TrustedProxies": [ "127.0.0.1", "10.0.0.0/8", "::1" ] } }""");
+
+        var options = ServeSettings.Load(file, new Hashtable(), Flags(("Limits:MaxConnectionsPerIp", "--max-connections-per-ip", "20"))).Options;
+
+        Assert.Equal(50000, options.MaxConnections);
+        Assert.Equal(20, options.MaxConnectionsPerAddress);
+        Assert.Equal(["127.0.0.1/32", "10.0.0.0/8", "::1/128"], options.TrustedProxies.Select(network => network.ToString()));
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Pulse.Testing;
@@ -13,27 +15,60 @@ namespace Pulse.Testing;
 /// </summary>
 public sealed class RawWebSocket : IAsyncDisposable
 {
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _start;
     private int _end;
 
-    private RawWebSocket(Socket socket)
-    {
-        _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
-    }
+    private RawWebSocket(Stream stream) => _stream = stream;
 
     /// <summary>The handshake response head, once <see cref="OpenAsync"/> ran.</summary>
     public RawHttpResponse? Handshake { get; private set; }
 
-    /// <summary>Opens a TCP connection and sends nothing.</summary>
-    public static async Task<RawWebSocket> ConnectTcpAsync(int port, IPAddress? address = null)
+    /// <summary>
+    /// Opens a TCP connection and sends nothing; <paramref name="from"/> picks the source address (127.0.0.2, …), and
+    /// <paramref name="tlsTrusting"/> speaks TLS to a server that must present exactly that certificate.
+    /// </summary>
+    public static async Task<RawWebSocket> ConnectTcpAsync(int port, IPAddress? address = null, IPAddress? from = null, X509Certificate2? tlsTrusting = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         await socket.ConnectAsync(address ?? IPAddress.Loopback, port).DefaultTimeout();
-        return new RawWebSocket(socket);
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        if (tlsTrusting is null)
+        {
+            return new RawWebSocket(stream);
+        }
+
+        var tls = new SslStream(stream, false, (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == tlsTrusting.Thumbprint);
+        await tls.AuthenticateAsClientAsync("localhost").DefaultTimeout();
+        return new RawWebSocket(tls);
+    }
+
+    /// <summary>
+    /// Connects from <paramref name="from"/> and sends a correct opening handshake for <paramref name="path"/>, returning
+    /// the socket and whatever status the server answered (101 or a refusal).
+    /// </summary>
+    public static Task<(RawWebSocket Socket, RawHttpResponse Response)> TryOpenAsync(int port, string path, IPAddress? from, params string[] extraHeaders) =>
+        TryOpenAsync(port, path, from, null, extraHeaders);
+
+    /// <summary>As <see cref="TryOpenAsync(int, string, IPAddress?, string[])"/>, over TLS when <paramref name="tlsTrusting"/> is given.</summary>
+    public static async Task<(RawWebSocket Socket, RawHttpResponse Response)> TryOpenAsync(int port, string path, IPAddress? from, X509Certificate2? tlsTrusting, params string[] extraHeaders)
+    {
+        var ws = await ConnectTcpAsync(port, from: from, tlsTrusting: tlsTrusting);
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        await ws.SendRawAsync(Encoding.ASCII.GetBytes(BuildRequest(port, path, key, extraHeaders)));
+        var response = await ws.ReadResponseAsync();
+        if (response.StatusCode == 101)
+        {
+            ws.Handshake = response;
+        }
+
+        return (ws, response);
     }
 
     /// <summary>
@@ -44,7 +79,7 @@ public sealed class RawWebSocket : IAsyncDisposable
     {
         var socket = await listener.AcceptSocketAsync().DefaultTimeout();
         socket.NoDelay = true;
-        return new RawWebSocket(socket);
+        return new RawWebSocket(new NetworkStream(socket, ownsSocket: true));
     }
 
     /// <summary>Reads an HTTP request head (an opening handshake): its request line and headers.</summary>

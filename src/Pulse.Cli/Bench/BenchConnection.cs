@@ -34,9 +34,12 @@ internal sealed class BenchConnection : IDisposable
     /// <summary>Bytes the server sent right after its handshake response, at the start of <see cref="ReceiveBuffer"/>.</summary>
     public int Buffered { get; }
 
-    /// <summary>Opens a connection from <paramref name="source"/> and completes the opening handshake.</summary>
+    /// <summary>
+    /// Opens a connection from <paramref name="source"/> and completes the opening handshake, offering
+    /// <paramref name="subprotocols"/> (the hub's <c>pulse.v1.json</c>) unless null.
+    /// </summary>
     /// <exception cref="IOException">The connection or the handshake failed; the message says why in one line.</exception>
-    public static async Task<BenchConnection> OpenAsync(Uri url, IPEndPoint server, IPAddress source, int receiveBufferSize, CancellationToken cancellationToken)
+    public static async Task<BenchConnection> OpenAsync(Uri url, IPEndPoint server, IPAddress source, int receiveBufferSize, IReadOnlyList<string>? subprotocols, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -51,7 +54,7 @@ internal sealed class BenchConnection : IDisposable
             socket.Bind(new IPEndPoint(source, 0));
             await socket.ConnectAsync(server, timeout.Token).ConfigureAwait(false);
             var buffer = new byte[Math.Max(receiveBufferSize, HttpParser.DefaultMaxHeadSize)];
-            var buffered = await HandshakeAsync(socket, url, buffer, timeout.Token).ConfigureAwait(false);
+            var buffered = await HandshakeAsync(socket, url, subprotocols, buffer, timeout.Token).ConfigureAwait(false);
             return new BenchConnection(socket, buffer, buffered);
         }
         catch (SocketException e)
@@ -75,9 +78,9 @@ internal sealed class BenchConnection : IDisposable
     public void Dispose() => Socket.Dispose();
 
     // Returns how many bytes after the response head are already in the buffer (the first frames, if any).
-    private static async Task<int> HandshakeAsync(Socket socket, Uri url, byte[] buffer, CancellationToken cancellationToken)
+    private static async Task<int> HandshakeAsync(Socket socket, Uri url, IReadOnlyList<string>? subprotocols, byte[] buffer, CancellationToken cancellationToken)
     {
-        var handshake = new ClientHandshake(url);
+        var handshake = new ClientHandshake(url, subprotocols);
         var request = new ArrayBufferWriter<byte>(256);
         HttpParser.WriteRequest(request, handshake.Request);
         await socket.SendAsync(request.WrittenMemory, SocketFlags.None, cancellationToken).ConfigureAwait(false);

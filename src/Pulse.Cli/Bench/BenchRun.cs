@@ -8,6 +8,11 @@ internal static class BenchRun
     // How long connections get to finish the closing handshake before their sockets are closed under them.
     private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(2);
 
+    private static readonly (string Label, string Key, double Percentile)[] s_percentiles =
+    [
+        ("p50", "p50", 50), ("p90", "p90", 90), ("p99", "p99", 99), ("p99.9", "p99_9", 99.9),
+    ];
+
     /// <summary>A progress line on stderr.</summary>
     public static async Task SayAsync(CliConsole console, FormattableString message)
     {
@@ -80,4 +85,18 @@ internal static class BenchRun
 
         return lost.Count > 0 || window.Interrupted ? 1 : 0;
     }
+
+    /// <summary>Adds the percentiles and maximum of a histogram of nanoseconds, in milliseconds, under <paramref name="label"/>.</summary>
+    public static void AddPercentiles(BenchReport report, LogLinearHistogram histogram, string label, string key, string meaning)
+    {
+        report.Add($"{label}", $"{key}_basis", meaning);
+        foreach (var (name, suffix, percentile) in s_percentiles)
+        {
+            report.Add($"  {name}", $"{key}_{suffix}_ms", ToMilliseconds(histogram.ValueAtPercentile(percentile)), 3, "ms");
+        }
+
+        report.Add("  max", $"{key}_max_ms", ToMilliseconds(histogram.Max), 3, "ms");
+    }
+
+    private static double ToMilliseconds(long nanoseconds) => nanoseconds / 1e6;
 }

@@ -41,6 +41,9 @@ internal sealed record BenchSettings
     /// <summary>Print one JSON object instead of the table.</summary>
     public bool Json { get; init; }
 
+    /// <summary>The CPUs to pin the generator to (<c>--pin</c>), as a mask; null to leave it where it is.</summary>
+    public ulong? Pin { get; init; }
+
     /// <summary>Parses <c>--url</c>: a ws:// URL of a loopback server.</summary>
     public static (Uri Url, IPEndPoint Server) ParseUrl(string value)
     {

@@ -8,20 +8,28 @@ internal static class ConnectionOpener
     // Enough handshakes in flight to keep a server busy, few enough not to overflow its listen backlog.
     private const int Concurrency = 64;
 
-    /// <summary>Opens <see cref="BenchSettings.Connections"/> connections; on any failure closes those opened and throws.</summary>
+    private static readonly TimeSpan s_progressInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Opens <see cref="BenchSettings.Connections"/> connections (plus <paramref name="extra"/>, such as a publisher),
+    /// printing how many are open once a second; on any failure closes those opened and throws.
+    /// </summary>
     /// <exception cref="IOException">A connection failed; the message names which, and why, in one line.</exception>
-    public static async Task<(BenchConnection[] Connections, TimeSpan Elapsed)> OpenAllAsync(BenchSettings settings, int receiveBufferSize, CancellationToken cancellationToken)
+    public static async Task<(BenchConnection[] Connections, TimeSpan Elapsed)> OpenAllAsync(
+        BenchSettings settings, int receiveBufferSize, CancellationToken cancellationToken, CliConsole? console = null, int extra = 0, IReadOnlyList<string>? subprotocols = null)
     {
-        var connections = new BenchConnection?[settings.Connections];
+        var connections = new BenchConnection?[settings.Connections + extra];
         var started = Stopwatch.GetTimestamp();
         var next = -1;
+        var opened = 0;
         async Task OpenSomeAsync()
         {
             for (var i = Interlocked.Increment(ref next); i < connections.Length; i = Interlocked.Increment(ref next))
             {
                 try
                 {
-                    connections[i] = await BenchConnection.OpenAsync(settings.Url, settings.Server, settings.Sources.For(i), receiveBufferSize, cancellationToken).ConfigureAwait(false);
+                    connections[i] = await BenchConnection.OpenAsync(settings.Url, settings.Server, settings.Sources.For(i), receiveBufferSize, subprotocols, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref opened);
                 }
                 catch (IOException e)
                 {
@@ -31,12 +39,31 @@ internal static class ConnectionOpener
         }
 
         var workers = Enumerable.Range(0, Math.Min(Concurrency, connections.Length)).Select(_ => OpenSomeAsync()).ToArray();
+        var all = Task.WhenAll(workers);
         try
         {
-            await Task.WhenAll(workers).ConfigureAwait(false);
+            // Live progress: opening tens of thousands of connections takes seconds.
+            while (await Task.WhenAny(all, Task.Delay(s_progressInterval, cancellationToken)).ConfigureAwait(false) != all)
+            {
+                if (console is not null && !cancellationToken.IsCancellationRequested)
+                {
+                    await BenchRun.SayAsync(console, $"opening: {Volatile.Read(ref opened):N0} of {connections.Length:N0} connections open").ConfigureAwait(false);
+                }
+            }
+
+            await all.ConfigureAwait(false);
         }
         catch
         {
+            try
+            {
+                await all.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The first failure is rethrown below; the rest are the same story.
+            }
+
             foreach (var connection in connections)
             {
                 connection?.Dispose();

@@ -13,7 +13,7 @@ internal static class EchoBench
 
         // Room for every echo in flight in one read, within reason.
         var receiveBufferSize = Math.Clamp(frames.Length, 4096, 64 * 1024);
-        var (connections, openTime) = await ConnectionOpener.OpenAllAsync(settings, receiveBufferSize, stop).ConfigureAwait(false);
+        var (connections, openTime) = await ConnectionOpener.OpenAllAsync(settings, receiveBufferSize, stop, console).ConfigureAwait(false);
         await BenchRun.SayAsync(console, $"opened {connections.Length:N0} connections from {settings.Sources} in {openTime.TotalSeconds:F2} s").ConfigureAwait(false);
 
         var loops = connections.Select(c => new EchoLoop(c, frames, inflight)).ToArray();

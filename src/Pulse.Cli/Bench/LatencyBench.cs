@@ -11,16 +11,11 @@ internal static class LatencyBench
     // How long echoes of the last probes may take to arrive before the connections are closed.
     private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(2);
 
-    private static readonly (string Label, string Key, double Percentile)[] s_percentiles =
-    [
-        ("p50", "p50", 50), ("p90", "p90", 90), ("p99", "p99", 99), ("p99.9", "p99_9", 99.9),
-    ];
-
     public static async Task<int> RunAsync(BenchSettings settings, int rate, CliConsole console, CancellationToken stop)
     {
         var frameLength = ClientFrames.PayloadOffset(settings.Size) + settings.Size;
         var receiveBufferSize = Math.Clamp(4 * frameLength, 4096, 64 * 1024);
-        var (connections, openTime) = await ConnectionOpener.OpenAllAsync(settings, receiveBufferSize, stop).ConfigureAwait(false);
+        var (connections, openTime) = await ConnectionOpener.OpenAllAsync(settings, receiveBufferSize, stop, console).ConfigureAwait(false);
         await BenchRun.SayAsync(console, $"opened {connections.Length:N0} connections from {settings.Sources} in {openTime.TotalSeconds:F2} s").ConfigureAwait(false);
 
         var measurement = Measurement.StartingNow(settings.Warmup, settings.Duration);
@@ -60,23 +55,10 @@ internal static class LatencyBench
             .Add("received", "received", received)
             .Add("unanswered", "unanswered", sender.SentInWindow + sender.UnsentInWindow - received)
             .Add("achieved rate", "achieved_rate", seconds > 0 ? received / seconds : 0, 0, "msgs/s");
-        AddPercentiles(report, recorder.FromDue, "round trip", "rtt", "from the time each probe was due");
-        AddPercentiles(report, recorder.FromSent, "from write", "rtt_from_write", "from the time each probe was written");
+        BenchRun.AddPercentiles(report, recorder.FromDue, "round trip", "rtt", "from the time each probe was due");
+        BenchRun.AddPercentiles(report, recorder.FromSent, "from write", "rtt_from_write", "from the time each probe was written");
         BenchRun.AddCpu(report, window with { Count = received }, "msgs per server CPU-s", "msgs_per_server_cpu_s");
         BenchRun.AddLost(report, loops);
         return await BenchRun.FinishAsync(report, window, loops, settings, console).ConfigureAwait(false);
     }
-
-    private static void AddPercentiles(BenchReport report, LogLinearHistogram histogram, string label, string key, string meaning)
-    {
-        report.Add($"{label}", $"{key}_basis", meaning);
-        foreach (var (name, suffix, percentile) in s_percentiles)
-        {
-            report.Add($"  {name}", $"{key}_{suffix}_ms", ToMilliseconds(histogram.ValueAtPercentile(percentile)), 3, "ms");
-        }
-
-        report.Add("  max", $"{key}_max_ms", ToMilliseconds(histogram.Max), 3, "ms");
-    }
-
-    private static double ToMilliseconds(long nanoseconds) => nanoseconds / 1e6;
 }

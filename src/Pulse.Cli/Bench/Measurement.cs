@@ -47,7 +47,8 @@ internal sealed class Measurement
     /// <param name="serverPid">The server process to read CPU time from, or null.</param>
     /// <param name="progress">Where the progress lines go (stderr).</param>
     /// <param name="stop">Cancelled to end the run early (Ctrl+C).</param>
-    public async Task<MeasuredWindow> RunAsync(Func<long> counter, int? serverPid, TextWriter progress, CancellationToken stop)
+    /// <param name="unit">What the counter counts, per second, for the progress lines.</param>
+    public async Task<MeasuredWindow> RunAsync(Func<long> counter, int? serverPid, TextWriter progress, CancellationToken stop, string unit = "msgs/s")
     {
         var lastCount = counter();
         var lastTime = Stopwatch.GetTimestamp();
@@ -94,7 +95,7 @@ internal sealed class Measurement
                 var warmingUp = lastTime < MeasureFrom;
                 var second = (double)(now - (warmingUp ? Start : MeasureFrom)) / Stopwatch.Frequency;
                 var phase = warmingUp ? "warm-up " : "measured";
-                await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"pulse bench: {phase} {second,4:F0} s {rate,12:N0} msgs/s")).ConfigureAwait(false);
+                await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"pulse bench: {phase} {second,4:F0} s {rate,12:N0} {unit}")).ConfigureAwait(false);
                 await progress.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 lastCount = count;
                 lastTime = now;

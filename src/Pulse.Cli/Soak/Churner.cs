@@ -21,7 +21,7 @@ internal sealed class Churner(Uri uri, int index, int seed)
 
     public async Task RunAsync(TimeSpan startWithin, CancellationToken stop)
     {
-        var room = $"soak:room{index % 64}";
+        var room = $"room:{index % 64}";
         try
         {
             await Task.Delay(TimeSpan.FromMilliseconds(_random.NextDouble() * startWithin.TotalMilliseconds), stop).ConfigureAwait(false);

@@ -17,7 +17,7 @@ internal static class SoakRun
     /// <summary>How far the heap may stay above its start once everything is closed: 64 MiB.</summary>
     public const long MemoryBoundBytes = 64L * 1024 * 1024;
 
-    private const string MainChannel = "soak:main";
+    private const string MainChannel = SoakServer.CheckedNamespace + ":main";
 
     // The publisher runs at most this many offsets ahead of the slowest checked subscriber, well inside the
     // history, so that a subscriber cut off and back can always recover what it missed.

@@ -14,13 +14,14 @@ internal sealed partial class WebSocketEndpoint
     public async Task HandleHttpAsync(HttpContext context)
     {
         var request = ToHandshakeRequest(context.Request);
-        var remote = context.Connection.RemoteIpAddress is { } address ? new IPEndPoint(address, context.Connection.RemotePort) : null;
+        var peer = context.Connection.RemoteIpAddress is { } address ? new IPEndPoint(address, context.Connection.RemotePort) : null;
+        var remote = ClientEndPoint(request, peer);
         var decision = Decide(request, remote);
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         if (decision.Accepted && upgrade is not { IsUpgradableRequest: true })
         {
             // HTTP/2 and other requests Kestrel cannot upgrade: RFC 6455 needs HTTP/1.1.
-            Release();
+            Release(remote);
             decision = Refuse(426, "WebSocket upgrades need HTTP/1.1");
         }
 
@@ -41,7 +42,7 @@ internal sealed partial class WebSocketEndpoint
         }
         catch
         {
-            Release();
+            Release(remote);
             throw;
         }
 

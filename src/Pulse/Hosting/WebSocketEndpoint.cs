@@ -17,8 +17,8 @@ internal sealed partial class WebSocketEndpoint
     private readonly Func<WebSocketConnection, Task> _handler;
     private readonly ServerHandshake _handshake;
     private readonly ConcurrentDictionary<WebSocketConnection, byte> _connections = new();
+    private readonly ConnectionLimiter _limiter;
     private readonly ILogger _logger;
-    private int _reserved;
     private volatile bool _stopping;
 
     public WebSocketEndpoint(string? path, Func<WebSocketConnection, Task> handler, ServerOptions options)
@@ -30,6 +30,7 @@ internal sealed partial class WebSocketEndpoint
         Options = options;
         _handler = handler;
         _handshake = new ServerHandshake(options.Origins is null ? null : new OriginPolicy(options.Origins), [.. options.Subprotocols], options.Compression);
+        _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress);
         _logger = options.LoggerFactory?.CreateLogger("Pulse.WebSocketServer") ?? NullLogger.Instance;
     }
 
@@ -40,11 +41,15 @@ internal sealed partial class WebSocketEndpoint
 
     public ICollection<WebSocketConnection> Connections => _connections.Keys;
 
+    /// <summary>The client's address: the TCP peer, or the address it forwarded for when it is a trusted proxy.</summary>
+    public EndPoint? ClientEndPoint(HandshakeRequest request, EndPoint? peer) => ClientAddress.Resolve(peer, request.Headers, Options.TrustedProxies);
+
     /// <summary>
-    /// Decides a handshake. An accepted result holds a connection slot, which <see cref="RunAsync"/> releases
-    /// (or <see cref="Release"/> when the upgrade does not go ahead).
+    /// Decides a handshake from <paramref name="client"/> (see <see cref="ClientEndPoint"/>). An accepted result
+    /// holds a connection slot, which <see cref="RunAsync"/> releases (or <see cref="Release"/> when the upgrade
+    /// does not go ahead).
     /// </summary>
-    public ServerHandshakeResult Decide(HandshakeRequest request, EndPoint? remoteEndPoint)
+    public ServerHandshakeResult Decide(HandshakeRequest request, EndPoint? client)
     {
         // ProcessRequest answers instead of the upgrade (a health check, a 403): its response is never a 101.
         var custom = Options.ProcessRequest?.Invoke(request);
@@ -55,25 +60,31 @@ internal sealed partial class WebSocketEndpoint
             {
                 result = Refuse(503, "the server is shutting down");
             }
-            else if (!TryReserve())
+            else if (TryReserve(AddressOf(client)) is { } why)
             {
-                result = Refuse(503, "too many connections");
+                result = Refuse(503, why);
             }
         }
 
         if (!result.Accepted)
         {
-            Log.HandshakeRefused(_logger, remoteEndPoint?.ToString() ?? "", request.Path, result.Response.StatusCode);
+            Log.HandshakeRefused(_logger, client?.ToString() ?? "", request.Path, result.Response.StatusCode);
         }
 
         return result;
     }
 
-    public void Release() => Interlocked.Decrement(ref _reserved);
-
-    public async Task RunAsync(IDuplexPipe transport, Action abort, HandshakeRequest request, ServerHandshakeResult accepted, EndPoint? remoteEndPoint)
+    /// <summary>Gives back the slot of an accepted handshake from <paramref name="client"/> that did not go ahead.</summary>
+    public void Release(EndPoint? client)
     {
-        var connection = new WebSocketConnection(transport, abort, Role.Server, Options, request, accepted.Response, remoteEndPoint, accepted.Subprotocol, accepted.Compression);
+        var address = AddressOf(client);
+        _limiter.Release(address);
+        Options.Limiter?.Release(address);
+    }
+
+    public async Task RunAsync(IDuplexPipe transport, Action abort, HandshakeRequest request, ServerHandshakeResult accepted, EndPoint? client)
+    {
+        var connection = new WebSocketConnection(transport, abort, Role.Server, Options, request, accepted.Response, client, accepted.Subprotocol, accepted.Compression);
         _connections.TryAdd(connection, 0);
         try
         {
@@ -88,7 +99,7 @@ internal sealed partial class WebSocketEndpoint
         finally
         {
             _connections.TryRemove(connection, out _);
-            Release();
+            Release(client);
         }
     }
 
@@ -112,28 +123,24 @@ internal sealed partial class WebSocketEndpoint
         }
     }
 
-    private bool TryReserve()
+    /// <summary>Counts the connection against this endpoint's limits and the shared ones; null when it fits, else why not.</summary>
+    private string? TryReserve(IPAddress? address)
     {
-        if (Options.MaxConnections is not { } max)
+        if (_limiter.TryAcquire(address) is { } why)
         {
-            Interlocked.Increment(ref _reserved);
-            return true;
+            return why;
         }
 
-        while (true)
+        if (Options.Limiter?.TryAcquire(address) is { } sharedWhy)
         {
-            var current = Volatile.Read(ref _reserved);
-            if (current >= max)
-            {
-                return false;
-            }
-
-            if (Interlocked.CompareExchange(ref _reserved, current + 1, current) == current)
-            {
-                return true;
-            }
+            _limiter.Release(address);
+            return sharedWhy;
         }
+
+        return null;
     }
+
+    private static IPAddress? AddressOf(EndPoint? client) => (client as IPEndPoint)?.Address;
 
     private static ServerHandshakeResult Refuse(int status, string why) =>
         new(false, HandshakeResponse.Text(status, $"Failed to open a WebSocket connection: {why}.\n"), null, []);

@@ -58,7 +58,8 @@ internal sealed partial class WebSocketUpgradeMiddleware(ConnectionDelegate next
 
     private static async Task UpgradeAsync(ConnectionContext context, WebSocketEndpoint endpoint, HandshakeRequest request)
     {
-        var decision = endpoint.Decide(request, context.RemoteEndPoint);
+        var client = endpoint.ClientEndPoint(request, context.RemoteEndPoint);
+        var decision = endpoint.Decide(request, client);
         var output = context.Transport.Output;
         if (!decision.Accepted && !decision.Response.Headers.Contains("Connection"))
         {
@@ -74,7 +75,7 @@ internal sealed partial class WebSocketUpgradeMiddleware(ConnectionDelegate next
         {
             if (decision.Accepted)
             {
-                endpoint.Release();
+                endpoint.Release(client);
             }
 
             throw;
@@ -82,7 +83,7 @@ internal sealed partial class WebSocketUpgradeMiddleware(ConnectionDelegate next
 
         if (decision.Accepted)
         {
-            await endpoint.RunAsync(context.Transport, context.Abort, request, decision, context.RemoteEndPoint).ConfigureAwait(false);
+            await endpoint.RunAsync(context.Transport, context.Abort, request, decision, client).ConfigureAwait(false);
         }
     }
 

@@ -13,6 +13,9 @@ internal static class PulseMetrics
 
     private static readonly Meter s_meter = new(MeterName);
 
+    /// <summary>The meter; reading it creates the instruments, so an exporter lists them at zero before their first use.</summary>
+    public static Meter Meter => s_meter;
+
     private static readonly UpDownCounter<long> s_connectionsOpen = s_meter.CreateUpDownCounter<long>("pulse.connections.open", "{connection}", "WebSocket connections open now.");
     private static readonly Counter<long> s_connections = s_meter.CreateCounter<long>("pulse.connections", "{connection}", "WebSocket connections accepted since start.");
     private static readonly Counter<long> s_messagesReceived = s_meter.CreateCounter<long>("pulse.messages.received", "{message}", "Messages received, by type.");

@@ -30,6 +30,16 @@ public sealed class BenchArgumentTests
     [InlineData("bench latency --size 15")]
     [InlineData("bench latency --rate 0")]
     [InlineData("bench latency --duration 3600")]
+    [InlineData("bench broadcast --window 0")]
+    [InlineData("bench broadcast --size 7")]
+    [InlineData("bench broadcast --publish-rate 0")]
+    [InlineData("bench hub --publishers 0")]
+    [InlineData("bench hub --size 18")]
+    [InlineData("bench idle --connections 0")]
+    [InlineData("bench churn --duration 601")]
+    [InlineData("bench echo --pin 64")]
+    [InlineData("bench echo --pin 3-1")]
+    [InlineData("bench echo --pin one")]
     public async Task WrongFlagOrValue_OneLineAndExit2(string commandLine)
     {
         var (code, output, error) = await BenchCli.RunAsync(commandLine.Split(' '));

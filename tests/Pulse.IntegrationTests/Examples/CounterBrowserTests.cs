@@ -1,4 +1,5 @@
 using Examples.Counter;
+using Pulse.IntegrationTests.Browser;
 using Pulse.Testing;
 
 namespace Pulse.IntegrationTests.Examples;
@@ -11,12 +12,10 @@ namespace Pulse.IntegrationTests.Examples;
 [Trait("Category", "Browser")]
 public sealed class CounterBrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task TwoPages_StayInStep()
     {
-        RequireChromiumAndPlaywright();
+        BrowserRequirements.RequireChromiumAndPlaywright();
         await using var counter = await CounterServer.StartAsync(0).DefaultTimeout();
 
         using var node = Peers.Start("node", [Peers.Script("counter_two_pages.mjs"), $"http://127.0.0.1:{counter.Port}/"]);
@@ -34,18 +33,5 @@ public sealed class CounterBrowserTests
 
         Assert.True(node.ExitCode == 0, $"node exited with {node.ExitCode}:\n{await output}\n{await error}");
         Assert.Equal("in step", (await output).Trim());
-    }
-
-    private static void RequireChromiumAndPlaywright()
-    {
-        if (!File.Exists(Chromium))
-        {
-            throw new InvalidOperationException($"Chromium is missing at {Chromium}: run `apt-get install -y chromium` (the browser tests use Debian's, never a downloaded one).");
-        }
-
-        if (!File.Exists(Path.Combine(Peers.Directory, "node_modules", "playwright-core", "package.json")))
-        {
-            throw new InvalidOperationException($"playwright-core is missing: run `npm ci --prefix {Peers.Directory}` (scripts/test.sh does this).");
-        }
     }
 }

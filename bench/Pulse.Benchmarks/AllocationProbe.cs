@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Pulse.Benchmarks;
+
+/// <summary>
+/// A live Pulse server (<see cref="WebSocketServer"/>: echo at any path, a broadcast room at /broadcast) that counts
+/// the messages it handles and the bytes the whole process allocated while it ran: load it with <c>pulse bench</c>
+/// from another process, and the bytes per message are the server's alone.
+/// </summary>
+/// <remarks>Usage: <c>allocations PORT [SECONDS]</c>; prints a summary when the time is up or on SIGTERM/Ctrl+C.</remarks>
+internal static class AllocationProbe
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var port = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 0;
+        var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 60;
+        var messages = 0L;
+        var room = new ConcurrentDictionary<WebSocketConnection, byte>();
+        await using var server = await WebSocketServer.StartAsync(
+            async connection =>
+            {
+                if (connection.Path == "/broadcast")
+                {
+                    room.TryAdd(connection, 0);
+                    try
+                    {
+                        await foreach (var message in connection)
+                        {
+                            Interlocked.Increment(ref messages);
+                            Broadcast.Send(room.Select(p => p.Key).Where(c => c != connection), message);
+                        }
+                    }
+                    finally
+                    {
+                        room.TryRemove(connection, out _);
+                    }
+
+                    return;
+                }
+
+                await foreach (var message in connection)
+                {
+                    Interlocked.Increment(ref messages);
+                    await connection.SendAsync(message);
+                }
+            },
+            "127.0.0.1",
+            port);
+        Console.WriteLine($"allocation probe on ws://127.0.0.1:{server.Port}/ for {seconds} s (pid {Environment.ProcessId})");
+
+        var stop = new TaskCompletionSource();
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+
+        // Counted once a second, so the summary can leave out the connection set-up and the warm-up.
+        var samples = new List<(long Messages, long Bytes, int Gen0)>();
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < until && !stop.Task.IsCompleted)
+        {
+            await Task.WhenAny(stop.Task, Task.Delay(1000));
+            var sample = (Interlocked.Read(ref messages), GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0));
+            samples.Add(sample);
+            var previous = samples.Count > 1 ? samples[^2] : (0, 0, 0);
+            var handled = sample.Item1 - previous.Item1;
+            var open = server.Connections.Count;
+
+            // The live managed heap after a full collection, per open connection: what an idle connection keeps
+            // on the managed heap, next to what the process's resident memory says (managed and native).
+            var live = GC.GetTotalMemory(forceFullCollection: true);
+            var rss = Environment.WorkingSet;
+
+            // Generation 4 is the pinned object heap, where Kestrel's memory pool keeps its 4 KiB blocks: what
+            // connections hold as I/O buffers rather than as objects.
+            var generations = GC.GetGCMemoryInfo(GCKind.FullBlocking).GenerationInfo;
+            var pinned = generations.Length > 4 ? generations[4].SizeAfterBytes : 0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{handled,10:N0} msgs  {(sample.Item2 - previous.Item2) / 1024.0,12:N0} KiB allocated  {(handled > 0 ? (sample.Item2 - previous.Item2) / (double)handled : 0),8:N1} B/msg  gen0 GCs {sample.Item3 - previous.Item3}  open {open,6:N0}  live heap {live / 1024.0,10:N0} KiB (pinned {pinned / 1024.0,8:N0})  RSS {rss / 1024.0,10:N0} KiB"));
+        }
+
+        return 0;
+    }
+}

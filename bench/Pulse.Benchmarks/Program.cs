@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Running;
+using Pulse.Benchmarks;
+
+// `allocations PORT [SECONDS]` runs the allocation probe (a live echo and broadcast server, see AllocationProbe);
+// `trace FILE` prints an allocation profile; anything else goes to BenchmarkDotNet, e.g. `--filter '*'` or `--filter '*Masking*' --job short`.
+if (args is ["allocations", ..])
+{
+    return await AllocationProbe.RunAsync(args[1..]);
+}
+
+// `trace FILE.nettrace` prints the allocation profile of a trace recorded with the runtime's GC events (AllocationTrace).
+if (args is ["trace", var path, ..])
+{
+    return AllocationTrace.Print(path, top: 30);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(MaskingBenchmarks).Assembly).Run(args);
+return 0;
