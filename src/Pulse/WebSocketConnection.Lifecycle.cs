@@ -149,6 +149,8 @@ public sealed partial class WebSocketConnection
             FailPendingPingsLocked(closed);
             _belowWriteLimit?.TrySetResult();
             _belowWriteLimit = null;
+            _repliesSent?.TrySetResult();
+            _repliesSent = null;
 
             // Nothing reads or writes frames any more: free the zlib streams now rather than at finalization.
             _protocol.Dispose();

@@ -25,6 +25,11 @@ public sealed partial class WebSocketConnection
     // Allocated only when the receive loop has to wait for room in a full queue: closing cancels that wait.
     private CancellationTokenSource? _queueWait;
 
+    // An upper bound on the bytes of answers the protocol queued (pongs, its close reply) not yet sent, and the
+    // receive loop's wait for them to go out (see WaitForOutgoingRoomAsync).
+    private long _unsentReplies;
+    private TaskCompletionSource? _repliesSent;
+
     private async Task ReceiveLoopAsync()
     {
         var input = _transport.Input;
@@ -42,7 +47,9 @@ public sealed partial class WebSocketConnection
                         ProtocolEvent received;
                         lock (_lock)
                         {
+                            var queuedBefore = _outgoing.Length;
                             received = _protocol.Receive(ref buffer, _outgoing);
+                            _unsentReplies += _outgoing.Length - queuedBefore;
                             ScheduleDrainLocked();
                         }
 
@@ -85,6 +92,8 @@ public sealed partial class WebSocketConnection
                 {
                     break;
                 }
+
+                await WaitForOutgoingRoomAsync().ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or ChannelClosedException)
@@ -106,6 +115,26 @@ public sealed partial class WebSocketConnection
             }
 
             _incoming.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>
+    /// Waits while more than <see cref="ConnectionOptions.WriteLimit"/> bytes of the protocol's own answers
+    /// (pongs, mostly) wait to be sent: a peer that floods pings and reads nothing would otherwise pile them up in
+    /// memory. Not reading meanwhile lets TCP push back on that peer. Only answers count: pausing for the
+    /// application's own data could deadlock two peers that both write more than they read.
+    /// </summary>
+    private ValueTask WaitForOutgoingRoomAsync()
+    {
+        lock (_lock)
+        {
+            if (_outputFailed || _unsentReplies <= _options.WriteLimit || _protocol.State == ProtocolState.Closed)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _repliesSent ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return new ValueTask(_repliesSent.Task);
         }
     }
 

@@ -291,6 +291,14 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
 
     private void ReleaseWritersLocked()
     {
+        // The answers were queued in order with everything else, so no more of them than is still buffered is unsent.
+        _unsentReplies = Math.Min(_unsentReplies, BufferedBytesLocked);
+        if (_repliesSent is { } replies && (_outputFailed || _unsentReplies <= _options.WriteLimit / 4))
+        {
+            _repliesSent = null;
+            replies.TrySetResult();
+        }
+
         if (_belowWriteLimit is { } waiter && (_outputFailed || BufferedBytesLocked <= _options.WriteLimit / 4))
         {
             _belowWriteLimit = null;

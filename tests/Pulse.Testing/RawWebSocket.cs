@@ -71,6 +71,25 @@ public sealed class RawWebSocket : IAsyncDisposable
         return (ws, response);
     }
 
+    /// <summary>
+    /// Accepts one TCP connection on <paramref name="listener"/>: the server end of a raw peer, for testing a
+    /// client against frames and handshake answers no correct server sends. Its frames are unmasked by default.
+    /// </summary>
+    public static async Task<RawWebSocket> AcceptAsync(TcpListener listener)
+    {
+        var socket = await listener.AcceptSocketAsync().DefaultTimeout();
+        socket.NoDelay = true;
+        return new RawWebSocket(new NetworkStream(socket, ownsSocket: true));
+    }
+
+    /// <summary>Reads an HTTP request head (an opening handshake): its request line and headers.</summary>
+    public async Task<RawHttpRequest> ReadRequestAsync()
+    {
+        var lines = await ReadHeadLinesAsync();
+        var headers = lines.Skip(1).Select(l => l.Split(':', 2)).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        return new RawHttpRequest(lines[0], headers);
+    }
+
     /// <summary>Connects and completes a correct opening handshake for <paramref name="path"/>; throws unless the answer is 101.</summary>
     public static async Task<RawWebSocket> OpenAsync(int port, string path = "/", params string[] extraHeaders)
     {
@@ -288,13 +307,7 @@ public sealed class RawWebSocket : IAsyncDisposable
     /// <summary>Reads an HTTP response head and, when it has a Content-Length, its body.</summary>
     public async Task<RawHttpResponse> ReadResponseAsync()
     {
-        var head = new StringBuilder();
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
-        {
-            head.Append((char)(await ReadExactAsync(1))[0]);
-        }
-
-        var lines = head.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var lines = await ReadHeadLinesAsync();
         var status = int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
         var headers = lines.Skip(1).Select(l => l.Split(':', 2)).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
         var body = "";
@@ -304,6 +317,17 @@ public sealed class RawWebSocket : IAsyncDisposable
         }
 
         return new RawHttpResponse(status, headers, body);
+    }
+
+    private async Task<string[]> ReadHeadLinesAsync()
+    {
+        var head = new StringBuilder();
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            head.Append((char)(await ReadExactAsync(1))[0]);
+        }
+
+        return head.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
     }
 
     private async Task<byte[]> ReadExactAsync(int count)
@@ -333,6 +357,12 @@ public sealed class RawWebSocket : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _stream.DisposeAsync();
+}
+
+/// <summary>An HTTP request head as a raw server peer read it.</summary>
+public sealed record RawHttpRequest(string RequestLine, IReadOnlyDictionary<string, string> Headers)
+{
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }
 
 /// <summary>An HTTP response as a raw peer read it.</summary>

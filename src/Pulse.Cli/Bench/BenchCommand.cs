@@ -18,6 +18,7 @@ internal static class BenchCommand
             CreateFanOut(console, hub: true),
             CreateIdle(console),
             CreateChurn(console),
+            Soak.SoakCommand.Create(console),
         };
 
     private static Command CreateEcho(CliConsole console)
