@@ -24,11 +24,17 @@ internal static class ServeCommand
         var adminKey = new Option<string?>("--admin-api-key") { Description = "Key of the admin HTTP API under /api (at least 16 characters). Default: none, the admin API is off." };
         var noAnonymous = new Option<bool>("--no-anonymous") { Description = "Require a token on the hub (anonymous clients are allowed by default, for development)." };
         var noCompression = new Option<bool>("--no-compression") { Description = "Do not negotiate permessage-deflate (RFC 7692) compression." };
+        var engine = new Option<string?>("--engine") { Description = "Where the hub keeps channels, history and presence: memory (one node, the default) or redis (several nodes as one)." };
+        var redis = new Option<string?>("--redis") { Description = "Redis server(s) of --engine redis: HOST:PORT, several separated by commas (channels are spread over them). Default: 127.0.0.1:6379." };
+        var redisUser = new Option<string?>("--redis-user") { Description = "Redis ACL user (needs --redis-password)." };
+        var redisPassword = new Option<string?>("--redis-password") { Description = "Redis password (prefer PULSE__Redis__Password)." };
+        var redisTls = new Option<bool>("--redis-tls") { Description = "Speak TLS to Redis." };
         var logLevel = new Option<LogLevel?>("--log-level") { Description = "Least severe log level: Trace, Debug, Information, Warning, Error. Default: Information." };
 
         var command = new Command("serve", "Run the Pulse server: the hub at /ws, /echo, /broadcast and /healthz.")
         {
             config, printConfig, listen, certificate, key, password, origins, drain, tokenSecret, tokenSecretFile, adminKey, noAnonymous, noCompression, logLevel,
+            engine, redis, redisUser, redisPassword, redisTls,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -62,6 +68,14 @@ internal static class ServeCommand
             }
 
             Flag("LogLevel", logLevel, parse.GetValue(logLevel)?.ToString());
+            Flag("Engine", engine, parse.GetValue(engine));
+            Flag("Redis:Address", redis, parse.GetValue(redis));
+            Flag("Redis:User", redisUser, parse.GetValue(redisUser));
+            Flag("Redis:Password", redisPassword, parse.GetValue(redisPassword));
+            if (parse.GetValue(redisTls))
+            {
+                Flag("Redis:Tls", redisTls, "true");
+            }
 
             var settings = ServeSettings.Load(parse.GetValue(config), Environment.GetEnvironmentVariables(), flags);
             if (parse.GetValue(printConfig))

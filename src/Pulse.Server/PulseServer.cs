@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pulse.Hosting;
 using Pulse.Hub.Hosting;
+using Pulse.Redis.Engine;
 
 namespace Pulse.Server;
 
@@ -19,9 +20,11 @@ public sealed partial class PulseServer : IAsyncDisposable
     private readonly RunningApp _app;
     private readonly Readiness _readiness;
     private readonly MetricsExporter _metrics;
+    private readonly RedisEngine? _engine;
 
-    private PulseServer(RunningApp app, IServiceProvider services, bool secure, Readiness readiness, MetricsExporter metrics)
+    private PulseServer(RunningApp app, IServiceProvider services, bool secure, Readiness readiness, MetricsExporter metrics, RedisEngine? engine)
     {
+        _engine = engine;
         _app = app;
         _readiness = readiness;
         _metrics = metrics;
@@ -69,8 +72,12 @@ public sealed partial class PulseServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         RunningApp.LeaveSignalsAlone(builder.Services); // the pulse program handles SIGTERM and Ctrl+C itself
         builder.Services.AddPulseWebSockets();
+        RedisEngine? engine = null;
         builder.Services.AddPulseHub(hub =>
         {
+            hub.Broker = engine;
+            hub.PresenceStore = engine;
+            hub.Cluster = engine;
             hub.AllowAnonymous = options.AllowAnonymous;
             hub.TokenSecret = options.TokenSecret ?? ServeOptions.DevelopmentTokenSecret;
             hub.WebSocket.Origins = options.Origins;
@@ -89,6 +96,10 @@ public sealed partial class PulseServer : IAsyncDisposable
 
         var app = builder.Build();
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+        if (options.Engine == HubEngine.Redis)
+        {
+            engine = await StartRedisEngineAsync(options, loggerFactory, readiness, cancellationToken).ConfigureAwait(false);
+        }
         ServerOptions EndpointOptions(int maxMessageSize) => new()
         {
             Origins = options.Origins,
@@ -117,6 +128,7 @@ public sealed partial class PulseServer : IAsyncDisposable
         app.MapGet("/healthz", () => Results.Text("OK\n"));
         app.MapGet("/readyz", () => readiness.State switch
         {
+            ReadinessState.Ready when readiness.EngineProblem?.Invoke() is { } problem => Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable),
             ReadinessState.Ready => Results.Text("ready\n"),
             var state => Results.Text(state == ReadinessState.Draining ? "draining\n" : "starting\n", statusCode: StatusCodes.Status503ServiceUnavailable),
         });
@@ -141,6 +153,11 @@ public sealed partial class PulseServer : IAsyncDisposable
         {
             metrics.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
+            if (engine is not null)
+            {
+                await engine.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw new IOException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
         }
 
@@ -160,7 +177,9 @@ public sealed partial class PulseServer : IAsyncDisposable
             Log.AdminApiOff(logger);
         }
         readiness.State = ReadinessState.Ready;
-        return new PulseServer(running, app.Services, certificate is not null, readiness, metrics);
+        var server = new PulseServer(running, app.Services, certificate is not null, readiness, metrics, engine);
+        engine?.Address = server.HttpBaseUri.ToString();
+        return server;
     }
 
     /// <summary>Stops: refuses new connections, closes open ones with 1001, waits for them up to the drain timeout.</summary>
@@ -170,13 +189,42 @@ public sealed partial class PulseServer : IAsyncDisposable
     public Task WaitClosedAsync(CancellationToken cancellationToken = default) => _app.Stopped.WaitAsync(cancellationToken);
 
     /// <summary>Whether <c>/readyz</c> answers 200: started and not draining.</summary>
-    public bool IsReady => _readiness.State == ReadinessState.Ready;
+    public bool IsReady => _readiness.IsReady;
 
     /// <summary>Stops the server.</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
         _metrics.Dispose();
+        if (_engine is not null)
+        {
+            await _engine.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<RedisEngine> StartRedisEngineAsync(ServeOptions options, ILoggerFactory loggerFactory, Readiness readiness, CancellationToken cancellationToken)
+    {
+        var engineOptions = new RedisEngineOptions { Prefix = options.RedisPrefix, LoggerFactory = loggerFactory };
+        foreach (var address in options.RedisAddresses)
+        {
+            var (host, port) = RedisAddress.Parse(address);
+            engineOptions.Servers.Add(new Pulse.Redis.Client.RedisOptions { Host = host, Port = port, User = options.RedisUser, Password = options.RedisPassword, Tls = options.RedisTls });
+        }
+
+        var engine = new RedisEngine(engineOptions);
+        engine.Start();
+        readiness.EngineProblem = () => engine.Problem;
+        try
+        {
+            // Serving starts either way; until Redis answers, /readyz says why the node is not ready.
+            await engine.WaitReachableAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.EngineUnreachable(loggerFactory.CreateLogger<PulseServer>(), engine.Problem ?? "no answer yet");
+        }
+
+        return engine;
     }
 
     private static string FormatHost(IPEndPoint endPoint) =>
@@ -195,6 +243,9 @@ public sealed partial class PulseServer : IAsyncDisposable
 
         [LoggerMessage(104, LogLevel.Information, "Draining: not ready any more, new upgrades get 503; {HubClients} hub clients closed with 1012 (service restart); {PendingAcks} deliveries were still waiting for an ack", EventName = "Draining")]
         public static partial void Draining(ILogger logger, int hubClients, int pendingAcks);
+
+        [LoggerMessage(105, LogLevel.Warning, "Hub engine not reachable yet ({Problem}); serving, but /readyz answers 503 until it is", EventName = "EngineUnreachable")]
+        public static partial void EngineUnreachable(ILogger logger, string problem);
 
         [LoggerMessage(103, LogLevel.Information, "Admin API off: no API key configured (set Pulse:Admin:ApiKey, PULSE__Admin__ApiKey or --admin-api-key to serve /api)", EventName = "AdminApiOff")]
         public static partial void AdminApiOff(ILogger logger);
