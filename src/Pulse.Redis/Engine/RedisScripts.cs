@@ -53,8 +53,12 @@ internal static class RedisScripts
         local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
         redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
         redis.call('zadd', KEYS[2], ms + tonumber(ARGV[3]), ARGV[1])
-        redis.call('pexpire', KEYS[1], ARGV[3])
-        redis.call('pexpire', KEYS[2], ARGV[3])
+        -- The keys outlive their longest entry, never shorten: a short TTL must not take the others along.
+        for _, key in ipairs(KEYS) do
+          if redis.call('pttl', key) < tonumber(ARGV[3]) then
+            redis.call('pexpire', key, ARGV[3])
+          end
+        end
         return 1
         """);
 
