@@ -63,6 +63,11 @@ internal sealed class AdminApi
         {
             await WriteAsync(context, StatusCodes.Status400BadRequest, Error(e.Message)).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // The engine failed (Redis unreachable, say): temporary, as the hub tells its own clients.
+            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Error($"temporarily unavailable: {e.Message}")).ConfigureAwait(false);
+        }
     };
 
     private bool HasKey(HttpRequest request)
