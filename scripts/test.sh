@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Pulse test on this machine, installing what the tests need when it is missing:
-# Debian's python3-websockets (interop peer) and chromium (browser tests), and the npm packages of
+# Debian's python3-websockets (interop peer), chromium (browser tests) and redis-server (scale-out
+# tests, run on a free port by the tests themselves), and the npm packages of
 # tests/peers (Node ws, playwright-core driving the system Chromium).
 # The last line is always "Tests: N passed, M failed"; the exit code is non-zero when anything failed.
 set -uo pipefail
@@ -24,6 +25,7 @@ as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 apt_missing=()
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || apt_missing+=(python3-websockets)
 [[ -x /usr/bin/chromium ]] || apt_missing+=(chromium)
+command -v redis-server >/dev/null || apt_missing+=(redis-server)
 if ((${#apt_missing[@]})); then
   say "Installing Debian packages: ${apt_missing[*]}"
   as_root apt-get update -qq

@@ -99,9 +99,12 @@ public sealed class RedisEngineTests
             await a.SubscribeAsync("lobby").DefaultTimeout();
             await a.AddAsync("lobby", new ClientInfo("c1", "alice"), TimeSpan.FromMinutes(1)).DefaultTimeout();
             await b.AddAsync("lobby", new ClientInfo("c2", "bob"), TimeSpan.FromMinutes(1)).DefaultTimeout();
-            await b.AddAsync("lobby", new ClientInfo("c3", "carol"), TimeSpan.FromMilliseconds(100)).DefaultTimeout();
+            await b.AddAsync("lobby", new ClientInfo("c3", "carol"), TimeSpan.FromMinutes(1)).DefaultTimeout();
             await b.PublishJoinLeaveAsync("lobby", true, new ClientInfo("c2", "bob")).DefaultTimeout();
             var both = await a.GetAsync("lobby").DefaultTimeout();
+
+            // carol's last refresh asks for a moment only, as when her node stopped refreshing.
+            await b.AddAsync("lobby", new ClientInfo("c3", "carol"), TimeSpan.FromMilliseconds(1)).DefaultTimeout();
 
             // carol's entry was not refreshed: it goes on its own, as a dead node's clients do.
             while ((await a.GetAsync("lobby").DefaultTimeout()).Any(c => c.Client == "c3"))
