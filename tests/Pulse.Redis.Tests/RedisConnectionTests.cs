@@ -81,6 +81,39 @@ public sealed class RedisConnectionTests
     }
 
     [Fact]
+    public async Task Tls_ConnectsWithTheServersCertificateTrusted_AndRefusesAnUntrustedOne()
+    {
+        using var certificate = TestCertificates.CreateSelfSigned();
+        var directory = Directory.CreateTempSubdirectory("pulse-redis-tls-");
+        try
+        {
+            var (certificatePath, keyPath) = TestCertificates.WritePem(certificate, directory.FullName);
+            await using var server = await RedisServer.StartTlsAsync(certificatePath, keyPath);
+            var trusting = Options(server);
+            trusting.Tls = true;
+            trusting.TlsOptions = new System.Net.Security.SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == certificate.GetCertHashString(),
+            };
+            await using var redis = await RedisConnection.ConnectAsync(trusting).DefaultTimeout();
+            var pong = await redis.ExecuteAsync(["PING"]).DefaultTimeout();
+            var untrusting = Options(server);
+            untrusting.Tls = true;
+            untrusting.Host = "localhost";
+            untrusting.ConnectTimeout = TimeSpan.FromSeconds(2);
+            var refused = await Assert.ThrowsAsync<RedisConnectionException>(() => RedisConnection.ConnectAsync(untrusting)).DefaultTimeout();
+
+            Assert.Equal("PONG", pong.AsString());
+            Assert.Contains(server.Address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal), refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Resp3_HelloThenMapsAndPushes()
     {
         await using var server = await RedisServer.StartAsync();

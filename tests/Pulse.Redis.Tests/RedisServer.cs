@@ -11,9 +11,14 @@ namespace Pulse.Redis.Tests;
 /// </summary>
 internal sealed class RedisServer : IAsyncDisposable
 {
+    private readonly string[] _arguments;
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, string[] arguments)
+    {
+        Port = port;
+        _arguments = arguments;
+    }
 
     public int Port { get; }
 
@@ -21,8 +26,18 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(params string[] extraArguments)
     {
-        var server = new RedisServer(FreePort());
-        await server.StartProcessAsync(extraArguments);
+        var port = FreePort();
+        var server = new RedisServer(port, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extraArguments]);
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>A server speaking only TLS on its port, with the given PEM certificate and key.</summary>
+    public static async Task<RedisServer> StartTlsAsync(string certificatePath, string keyPath)
+    {
+        var port = FreePort();
+        var server = new RedisServer(port, ["--port", "0", "--tls-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tls-cert-file", certificatePath, "--tls-key-file", keyPath, "--tls-ca-cert-file", certificatePath, "--tls-auth-clients", "no"]);
+        await server.StartProcessAsync();
         return server;
     }
 
@@ -43,7 +58,7 @@ internal sealed class RedisServer : IAsyncDisposable
     public Task RestartAsync()
     {
         Kill();
-        return StartProcessAsync([]);
+        return StartProcessAsync();
     }
 
     public ValueTask DisposeAsync()
@@ -73,9 +88,9 @@ internal sealed class RedisServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private async Task StartProcessAsync(string[] extraArguments)
+    private async Task StartProcessAsync()
     {
-        _process = Peers.Start(Executable(), ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. extraArguments]);
+        _process = Peers.Start(Executable(), ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. _arguments]);
 
         // Ready once it accepts a connection (a restart may briefly find the old socket closing).
         var deadline = DateTime.UtcNow + TestTimeouts.Default;

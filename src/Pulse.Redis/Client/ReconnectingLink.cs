@@ -14,6 +14,7 @@ public abstract partial class ReconnectingLink : IAsyncDisposable
     private readonly Backoff _backoff;
     private readonly ILogger _logger;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
     private volatile RedisLink? _link;
     private volatile string _lastError = "not connected yet";
@@ -42,6 +43,9 @@ public abstract partial class ReconnectingLink : IAsyncDisposable
 
     /// <summary>Raised when an open link breaks.</summary>
     public event EventHandler? Disconnected;
+
+    /// <summary>Completes after the first connection attempt, whether it succeeded or not.</summary>
+    public Task FirstAttempt => _firstAttempt.Task;
 
     /// <summary>The open link, or null.</summary>
     internal RedisLink? Link => _link;
@@ -98,11 +102,13 @@ public abstract partial class ReconnectingLink : IAsyncDisposable
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
+                _firstAttempt.TrySetResult();
                 return;
             }
             catch (Exception e) when (e is RedisException or IOException or System.Net.Sockets.SocketException or RespProtocolException or TimeoutException)
             {
                 _lastError = e.Message;
+                _firstAttempt.TrySetResult();
                 Log.ConnectFailed(_logger, Options.Address, e.Message);
                 await DelayAsync(stopping).ConfigureAwait(false);
                 continue;
@@ -112,6 +118,7 @@ public abstract partial class ReconnectingLink : IAsyncDisposable
             _link = link;
             Log.ConnectedTo(_logger, Options.Address);
             Volatile.Read(ref _connected).TrySetResult();
+            _firstAttempt.TrySetResult();
             Connected?.Invoke(this, EventArgs.Empty);
             var reason = await ReadUntilClosedAsync(link, stopping).ConfigureAwait(false);
             _lastError = reason;

@@ -30,13 +30,19 @@ public sealed class RedisConnection : ReconnectingLink, IRedisClient
         connection.Start();
         try
         {
-            await connection.WaitConnectedAsync(cancellationToken).WaitAsync(options.ConnectTimeout + options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            await connection.FirstAttempt.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        if (!connection.IsConnected)
         {
             var error = connection.LastError;
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw new RedisConnectionException($"cannot connect to Redis at {options.Address}: {error}");
+            throw new RedisConnectionException(error.StartsWith("cannot connect", StringComparison.Ordinal) ? error : $"cannot connect to Redis at {options.Address}: {error}");
         }
 
         return connection;
