@@ -217,11 +217,15 @@ public sealed partial class PulseServer : IAsyncDisposable
         try
         {
             // Serving starts either way; until Redis answers, /readyz says why the node is not ready.
-            await engine.WaitReachableAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            await engine.FirstAttemptsAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            Log.EngineUnreachable(loggerFactory.CreateLogger<PulseServer>(), engine.Problem ?? "no answer yet");
+        }
+
+        if (engine.Problem is { } problem)
+        {
+            Log.EngineUnreachable(loggerFactory.CreateLogger<PulseServer>(), problem);
         }
 
         return engine;

@@ -42,13 +42,19 @@ internal sealed partial class PulseNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs <c>pulse</c> with <paramref name="arguments"/> to the end: exit code, stdout, stderr.</summary>
+    public static (int ExitCode, string Output, string Error) Run(params string[] arguments) =>
+        Peers.RunToEnd("dotnet", [Dll, .. arguments], TestTimeouts.Scaled(TimeSpan.FromSeconds(60)));
+
     /// <summary>Starts several nodes at once on one Redis.</summary>
     public static Task<PulseNode[]> StartManyAsync(int count, RedisServer redis) =>
         Task.WhenAll(Enumerable.Range(0, count).Select(_ => StartAsync(redis)));
 
-    public static async Task<PulseNode> StartAsync(RedisServer redis)
+    public static Task<PulseNode> StartAsync(RedisServer redis) => StartAsync(redis.Address);
+
+    public static async Task<PulseNode> StartAsync(string redisAddress)
     {
-        var process = Peers.Start("dotnet", [Dll, "serve", "--listen", "127.0.0.1:0", "--engine", "redis", "--redis", redis.Address, "--admin-api-key", ApiKey, "--token-secret", TokenSecret, "--log-level", "Warning", "--drain-timeout", "2"]);
+        var process = Peers.Start("dotnet", [Dll, "serve", "--listen", "127.0.0.1:0", "--engine", "redis", "--redis", redisAddress, "--admin-api-key", ApiKey, "--token-secret", TokenSecret, "--log-level", "Warning", "--drain-timeout", "2"]);
         try
         {
             while (await process.StandardOutput.ReadLineAsync().DefaultTimeout(TestTimeouts.Scaled(TimeSpan.FromSeconds(60))) is { } line)

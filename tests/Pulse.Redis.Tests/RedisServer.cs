@@ -32,6 +32,16 @@ internal sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>A server not started yet, on a port free now: for a client that must come up first.</summary>
+    public static RedisServer NotStarted()
+    {
+        var port = FreePort();
+        return new RedisServer(port, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+    }
+
+    /// <summary>Starts a server made by <see cref="NotStarted"/>.</summary>
+    public Task StartAsync() => StartProcessAsync();
+
     /// <summary>A server speaking only TLS on its port, with the given PEM certificate and key.</summary>
     public static async Task<RedisServer> StartTlsAsync(string certificatePath, string keyPath)
     {

@@ -86,6 +86,10 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
         }
     }
 
+    /// <summary>Completes once every connection made its first attempt, successful or not.</summary>
+    public Task FirstAttemptsAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAll(_shards.SelectMany(shard => new[] { shard.Commands.FirstAttempt, shard.PubSub.FirstAttempt })).WaitAsync(cancellationToken);
+
     /// <summary>Why the engine is unreachable, for logs and <c>/readyz</c>; null when it is reachable.</summary>
     public string? Problem
     {
