@@ -42,6 +42,13 @@ public sealed class MultiNodeTests
             var presence = await onB.PresenceAsync("scores").DefaultTimeout();
             var presenceFromA = await a.ApiAsync(HttpMethod.Get, "api/presence/scores").DefaultTimeout();
             var info = await a.ApiAsync(HttpMethod.Get, "api/info").DefaultTimeout();
+            while (info.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("address").ValueKind == System.Text.Json.JsonValueKind.Null))
+            {
+                // A node announces its address once it listens: wait for that announcement.
+                await Task.Delay(50);
+                info = await a.ApiAsync(HttpMethod.Get, "api/info").DefaultTimeout();
+            }
+
             var closedOnC = new TaskCompletionSource<CloseCode>(TaskCreationOptions.RunContinuationsAsynchronously);
             onC.Disconnected += (_, e) => closedOnC.TrySetResult(e.Code);
             var disconnect = await a.ApiAsync(HttpMethod.Post, "api/disconnect", new { user = "carol" }).DefaultTimeout();

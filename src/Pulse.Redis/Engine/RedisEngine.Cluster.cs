@@ -71,27 +71,37 @@ public sealed partial class RedisEngine
         using var timer = new PeriodicTimer(_options.NodeHeartbeat, _time);
         do
         {
-            var stats = _clusterHandler?.GetStats() ?? default;
-            var record = JsonSerializer.SerializeToUtf8Bytes(new NodeInfo(NodeId, Address, stats.Connections, stats.Channels, _startedAt, Now()));
-            try
-            {
-                await _shards[0].Commands.ExecuteBatchAsync(
-                    [
-                        ["SET", _keys.Node(NodeId), record, "PX", (long)(_options.NodeHeartbeat.TotalMilliseconds * 3)],
-                        ["SADD", _keys.Nodes, NodeId],
-                    ],
-                    stopping).ConfigureAwait(false);
-            }
-            catch (RedisException e)
-            {
-                Log.HeartbeatFailed(_logger, e.Message);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            await BeatAsync(stopping).ConfigureAwait(false);
         }
         while (await WaitAsync(timer, stopping).ConfigureAwait(false));
+    }
+
+    /// <summary>Writes this node's record, expiring after three heartbeats unless written again.</summary>
+    private async Task BeatAsync(CancellationToken stopping)
+    {
+        if (!_shards[0].Commands.IsConnected)
+        {
+            return; // announced on connecting
+        }
+
+        var stats = _clusterHandler?.GetStats() ?? default;
+        var record = JsonSerializer.SerializeToUtf8Bytes(new NodeInfo(NodeId, Address, stats.Connections, stats.Channels, _startedAt, Now()));
+        try
+        {
+            await _shards[0].Commands.ExecuteBatchAsync(
+                [
+                    ["SET", _keys.Node(NodeId), record, "PX", (long)(_options.NodeHeartbeat.TotalMilliseconds * 3)],
+                    ["SADD", _keys.Nodes, NodeId],
+                ],
+                stopping).ConfigureAwait(false);
+        }
+        catch (RedisException e)
+        {
+            Log.HeartbeatFailed(_logger, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stopping)

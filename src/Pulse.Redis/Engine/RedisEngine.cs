@@ -29,6 +29,7 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
     private IBrokerHandler? _handler;
     private IClusterHandler? _clusterHandler;
     private Task? _heartbeat;
+    private volatile string? _address;
 
     /// <summary>Creates the engine; <see cref="Start"/> connects.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
@@ -53,13 +54,27 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
         }
 
         _shards[0].PubSub.SubscribeOnConnect(_keys.Control);
+
+        // Announced as soon as Redis answers, the first time and after every reconnection (a restarted Redis is empty).
+        _shards[0].Commands.Connected += (_, _) => _ = BeatAsync(_stopping.Token);
     }
 
     /// <inheritdoc/>
     public string NodeId => _options.NodeId;
 
-    /// <summary>Where this node listens, shown in the node registry; set once the server knows its port.</summary>
-    public string? Address { get; set; }
+    /// <summary>Where this node listens, shown in the node registry; set once the server knows its port (announced at once).</summary>
+    public string? Address
+    {
+        get => _address;
+        set
+        {
+            _address = value;
+            if (_heartbeat is not null)
+            {
+                _ = BeatAsync(_stopping.Token);
+            }
+        }
+    }
 
     /// <inheritdoc/>
     public bool IsReachable => _shards.All(shard => shard.IsReachable);
