@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Pulse test on this machine, installing what the tests need when it is missing:
-# Debian's python3-websockets (interop peer), chromium (browser tests) and nginx (the reverse-proxy test), and the npm
-# packages of tests/peers (Node ws, playwright-core driving the system Chromium). pulse.js's Node tests (clients/js) count too.
+# Debian's python3-websockets (interop peer), chromium (browser tests), nginx (the reverse-proxy test) and
+# redis-server (scale-out tests, run on free ports by the tests themselves), and the npm packages of tests/peers
+# (Node ws, playwright-core driving the system Chromium). pulse.js's Node tests (clients/js) count too.
 # The last line is always "Tests: N passed, M failed"; the exit code is non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,7 @@ apt_missing=()
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || apt_missing+=(python3-websockets)
 [[ -x /usr/bin/chromium ]] || apt_missing+=(chromium)
 [[ -x /usr/sbin/nginx ]] || apt_missing+=(nginx)
+command -v redis-server >/dev/null || apt_missing+=(redis-server)
 if ((${#apt_missing[@]})); then
   say "Installing Debian packages: ${apt_missing[*]}"
   # The tests start their own servers on free ports: keep the packages' services from starting on install.

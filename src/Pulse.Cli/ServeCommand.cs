@@ -27,12 +27,17 @@ internal static class ServeCommand
         var maxConnections = new Option<string?>("--max-connections") { Description = "Most WebSocket connections open at once over all paths; more get 503 before the upgrade. Default: no limit." };
         var maxPerIp = new Option<string?>("--max-connections-per-ip") { Description = "Most WebSocket connections open at once from one client address; more get 503. Default: no limit." };
         var trustedProxies = new Option<string[]>("--trusted-proxy") { Description = "A reverse proxy (address or CIDR network) whose X-Forwarded-For names the client; repeat for several. Default: none.", AllowMultipleArgumentsPerToken = false };
+        var engine = new Option<string?>("--engine") { Description = "Where the hub keeps channels, history and presence: memory (one node, the default) or redis (several nodes as one)." };
+        var redis = new Option<string?>("--redis") { Description = "Redis server(s) of --engine redis: HOST:PORT, several separated by commas (channels are spread over them). Default: 127.0.0.1:6379." };
+        var redisUser = new Option<string?>("--redis-user") { Description = "Redis ACL user (needs --redis-password)." };
+        var redisPassword = new Option<string?>("--redis-password") { Description = "Redis password (prefer PULSE__Redis__Password)." };
+        var redisTls = new Option<bool>("--redis-tls") { Description = "Speak TLS to Redis." };
         var logLevel = new Option<LogLevel?>("--log-level") { Description = "Least severe log level: Trace, Debug, Information, Warning, Error. Default: Information." };
 
         var command = new Command("serve", "Run the Pulse server: the hub at /ws, /echo, /broadcast and /healthz.")
         {
             config, printConfig, listen, certificate, key, password, origins, drain, tokenSecret, tokenSecretFile, adminKey, noAnonymous, noCompression,
-            maxConnections, maxPerIp, trustedProxies, logLevel,
+            maxConnections, maxPerIp, trustedProxies, logLevel, engine, redis, redisUser, redisPassword, redisTls,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -69,6 +74,14 @@ internal static class ServeCommand
             Flag("Limits:MaxConnectionsPerIp", maxPerIp, parse.GetValue(maxPerIp));
             Flag("TrustedProxies", trustedProxies, string.Join(',', parse.GetValue(trustedProxies) ?? []));
             Flag("LogLevel", logLevel, parse.GetValue(logLevel)?.ToString());
+            Flag("Engine", engine, parse.GetValue(engine));
+            Flag("Redis:Address", redis, parse.GetValue(redis));
+            Flag("Redis:User", redisUser, parse.GetValue(redisUser));
+            Flag("Redis:Password", redisPassword, parse.GetValue(redisPassword));
+            if (parse.GetValue(redisTls))
+            {
+                Flag("Redis:Tls", redisTls, "true");
+            }
 
             var settings = ServeSettings.Load(parse.GetValue(config), Environment.GetEnvironmentVariables(), flags);
             if (parse.GetValue(printConfig))

@@ -40,6 +40,12 @@ internal sealed class ServeSettings
         ("Hub:TokenSecret", true),
         ("Hub:TokenSecretFile", false),
         ("Admin:ApiKey", true),
+        ("Engine", false),
+        ("Redis:Address", false),
+        ("Redis:User", false),
+        ("Redis:Password", true),
+        ("Redis:Tls", false),
+        ("Redis:Prefix", false),
     ];
 
     private readonly IConfigurationSection _section;
@@ -149,6 +155,12 @@ internal sealed class ServeSettings
         "Hub:TokenSecret" => Options.TokenSecret ?? "",
         "Hub:TokenSecretFile" => _section["Hub:TokenSecretFile"] ?? "",
         "Admin:ApiKey" => Options.AdminApiKey ?? "",
+        "Engine" => Options.Engine.ToString().ToLowerInvariant(),
+        "Redis:Address" => string.Join(", ", Options.RedisAddresses),
+        "Redis:User" => Options.RedisUser ?? "",
+        "Redis:Password" => Options.RedisPassword ?? "",
+        "Redis:Tls" => Options.RedisTls ? "true" : "false",
+        "Redis:Prefix" => Options.RedisPrefix,
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, null),
     };
 
@@ -238,6 +250,61 @@ internal sealed class ServeSettings
         if (options.AdminApiKey is { Length: < 16 })
         {
             throw new UsageException($"{Source("Admin:ApiKey")}: must be at least 16 characters");
+        }
+
+        BindEngine(options);
+    }
+
+    private void BindEngine(ServeOptions options)
+    {
+        if (Value("Engine") is { } engine)
+        {
+            options.Engine = engine.ToLowerInvariant() switch
+            {
+                "memory" => HubEngine.Memory,
+                "redis" => HubEngine.Redis,
+                _ => throw Invalid("Engine", engine, "expected memory or redis"),
+            };
+        }
+
+        if (Value("Redis:Address") is { } addresses)
+        {
+            var list = addresses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var address in list)
+            {
+                try
+                {
+                    RedisAddress.Parse(address);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new UsageException($"{Source("Redis:Address")}: {e.Message}");
+                }
+            }
+
+            options.RedisAddresses = list.Length > 0 ? list : throw Invalid("Redis:Address", addresses, "expected HOST:PORT (several separated by commas)");
+        }
+
+        options.RedisUser = Value("Redis:User");
+        options.RedisPassword = Value("Redis:Password");
+        if (options.RedisUser is not null && options.RedisPassword is null)
+        {
+            throw new UsageException($"{Source("Redis:User")}: needs a password ({Source("Redis:Password")}) too");
+        }
+
+        if (Value("Redis:Tls") is { } tls)
+        {
+            options.RedisTls = bool.TryParse(tls, out var useTls) ? useTls : throw Invalid("Redis:Tls", tls, "expected true or false");
+        }
+
+        if (Value("Redis:Prefix") is { } prefix)
+        {
+            options.RedisPrefix = prefix.Any(char.IsWhiteSpace) ? throw Invalid("Redis:Prefix", prefix, "must not contain spaces") : prefix;
+        }
+
+        if (options.Engine == HubEngine.Memory && _section.GetSection("Redis").GetChildren().Any(child => child.Value is { Length: > 0 }))
+        {
+            throw new UsageException($"{Source("Redis:Address")}: Redis settings need the redis engine (--engine redis or Pulse:Engine = redis)");
         }
     }
 

@@ -90,13 +90,22 @@ public sealed class Subscription : IAsyncDisposable
     /// <summary>The receive loop has a live <c>message</c>: queued unless it is a duplicate.</summary>
     internal void OfferLive(HubLink link, MessageEnvelope message, System.Text.Json.JsonSerializerOptions jsonOptions)
     {
+        StreamPosition? before;
         lock (_lock)
         {
+            before = _tracker.Position;
             if (!_tracker.Accept(message.Epoch, message.Publication.Offset))
             {
                 _duplicatesDropped++;
                 return;
             }
+        }
+
+        // A live message from a new epoch: the channel's stream started over under a live connection (a Redis
+        // engine that lost its data), so what came between may be lost; say so as a failed recovery would.
+        if (message.Publication.Offset > 0 && before is { Epoch.Length: > 0 } last && last.Epoch != message.Epoch)
+        {
+            _queue.Writer.TryWrite(new RecoveryFailedDelivery(new RecoveryFailedContext(Channel, last, new StreamPosition(message.Epoch, message.Publication.Offset - 1))));
         }
 
         var ackOn = message.Publication.AckRequired ? link : null;

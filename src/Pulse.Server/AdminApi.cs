@@ -63,6 +63,11 @@ internal sealed class AdminApi
         {
             await WriteAsync(context, StatusCodes.Status400BadRequest, Error(e.Message)).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // The engine failed (Redis unreachable, say): temporary, as the hub tells its own clients.
+            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Error($"temporarily unavailable: {e.Message}")).ConfigureAwait(false);
+        }
     };
 
     private bool HasKey(HttpRequest request)
@@ -112,8 +117,8 @@ internal sealed class AdminApi
     {
         using var body = await ReadObjectAsync(context).ConfigureAwait(false);
         var user = RequiredString(body.RootElement, "user");
-        var count = _hub.DisconnectUser(user);
-        await WriteAsync(context, StatusCodes.Status200OK, new JsonObject { ["user"] = user, ["disconnected"] = count }).ConfigureAwait(false);
+        var (here, otherNodes) = await _hub.DisconnectUserEverywhereAsync(user, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        await WriteAsync(context, StatusCodes.Status200OK, new JsonObject { ["user"] = user, ["disconnected"] = here, ["otherNodes"] = otherNodes }).ConfigureAwait(false);
     }
 
     private async Task PresenceAsync(HttpContext context, bool stats)
@@ -132,14 +137,33 @@ internal sealed class AdminApi
         await WriteAsync(context, StatusCodes.Status200OK, new JsonObject { ["channels"] = channels }).ConfigureAwait(false);
     }
 
-    private async Task InfoAsync(HttpContext context) =>
-        await WriteAsync(context, StatusCodes.Status200OK, new JsonObject
+    private async Task InfoAsync(HttpContext context)
+    {
+        var info = new JsonObject
         {
             ["version"] = s_version,
             ["uptime"] = Math.Round(_hub.Uptime.TotalSeconds, 3),
             ["connections"] = _hub.ConnectionCount,
             ["channels"] = _hub.Channels.Count,
-        }).ConfigureAwait(false);
+        };
+        if (_hub.Cluster is { } cluster)
+        {
+            // The live nodes of a scaled-out hub, from their heartbeats.
+            var nodes = await cluster.GetNodesAsync(context.RequestAborted).ConfigureAwait(false);
+            info["node"] = cluster.NodeId;
+            info["nodes"] = new JsonArray([.. nodes.Select(node => (JsonNode)new JsonObject
+            {
+                ["id"] = node.Id,
+                ["address"] = node.Address,
+                ["connections"] = node.Connections,
+                ["channels"] = node.Channels,
+                ["startedAt"] = node.StartedAt,
+                ["lastSeen"] = node.LastSeen,
+            })]);
+        }
+
+        await WriteAsync(context, StatusCodes.Status200OK, info).ConfigureAwait(false);
+    }
 
     private static async Task<JsonDocument> ReadObjectAsync(HttpContext context)
     {

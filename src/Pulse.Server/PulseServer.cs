@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pulse.Hosting;
 using Pulse.Hub.Hosting;
+using Pulse.Redis.Engine;
 using Pulse.Server.Demos;
 
 namespace Pulse.Server;
@@ -21,11 +22,13 @@ public sealed partial class PulseServer : IAsyncDisposable
     private readonly Readiness _readiness;
     private readonly MetricsExporter _metrics;
     private readonly ReloadingCertificate? _certificate;
+    private readonly RedisEngine? _engine;
 
-    private PulseServer(RunningApp app, IServiceProvider services, ReloadingCertificate? certificate, Readiness readiness, MetricsExporter metrics)
+    private PulseServer(RunningApp app, IServiceProvider services, ReloadingCertificate? certificate, Readiness readiness, MetricsExporter metrics, RedisEngine? engine)
     {
         var secure = certificate is not null;
         _certificate = certificate;
+        _engine = engine;
         _app = app;
         _readiness = readiness;
         _metrics = metrics;
@@ -75,8 +78,12 @@ public sealed partial class PulseServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         RunningApp.LeaveSignalsAlone(builder.Services); // the pulse program handles SIGTERM and Ctrl+C itself
         builder.Services.AddPulseWebSockets();
+        RedisEngine? engine = null;
         builder.Services.AddPulseHub(hub =>
         {
+            hub.Broker = engine;
+            hub.PresenceStore = engine;
+            hub.Cluster = engine;
             hub.AllowAnonymous = options.AllowAnonymous;
             hub.TokenSecret = options.TokenSecret ?? ServeOptions.DevelopmentTokenSecret;
             hub.WebSocket.Origins = options.Origins;
@@ -107,6 +114,10 @@ public sealed partial class PulseServer : IAsyncDisposable
 
         var app = builder.Build();
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+        if (options.Engine == HubEngine.Redis)
+        {
+            engine = await StartRedisEngineAsync(options, loggerFactory, readiness, cancellationToken).ConfigureAwait(false);
+        }
         ServerOptions EndpointOptions(int maxMessageSize) => new()
         {
             Origins = options.Origins,
@@ -138,6 +149,7 @@ public sealed partial class PulseServer : IAsyncDisposable
         app.MapGet("/healthz", () => Results.Text("OK\n"));
         app.MapGet("/readyz", () => readiness.State switch
         {
+            ReadinessState.Ready when readiness.EngineProblem?.Invoke() is { } problem => Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable),
             ReadinessState.Ready => Results.Text("ready\n"),
             var state => Results.Text(state == ReadinessState.Draining ? "draining\n" : "starting\n", statusCode: StatusCodes.Status503ServiceUnavailable),
         });
@@ -164,6 +176,11 @@ public sealed partial class PulseServer : IAsyncDisposable
             metrics.Dispose();
             certificate?.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
+            if (engine is not null)
+            {
+                await engine.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw new IOException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
         }
 
@@ -190,7 +207,9 @@ public sealed partial class PulseServer : IAsyncDisposable
             certificate.ReloadFailed += error => Log.CertificateReloadFailed(logger, error.Message);
         }
 
-        return new PulseServer(running, app.Services, certificate, readiness, metrics);
+        var server = new PulseServer(running, app.Services, certificate, readiness, metrics, engine);
+        engine?.Address = server.HttpBaseUri.ToString();
+        return server;
     }
 
     /// <summary>Stops: refuses new connections, closes open ones with 1001, waits for them up to the drain timeout.</summary>
@@ -200,7 +219,7 @@ public sealed partial class PulseServer : IAsyncDisposable
     public Task WaitClosedAsync(CancellationToken cancellationToken = default) => _app.Stopped.WaitAsync(cancellationToken);
 
     /// <summary>Whether <c>/readyz</c> answers 200: started and not draining.</summary>
-    public bool IsReady => _readiness.State == ReadinessState.Ready;
+    public bool IsReady => _readiness.IsReady;
 
     /// <summary>Stops the server.</summary>
     public async ValueTask DisposeAsync()
@@ -208,6 +227,39 @@ public sealed partial class PulseServer : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _metrics.Dispose();
         _certificate?.Dispose();
+        if (_engine is not null)
+        {
+            await _engine.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<RedisEngine> StartRedisEngineAsync(ServeOptions options, ILoggerFactory loggerFactory, Readiness readiness, CancellationToken cancellationToken)
+    {
+        var engineOptions = new RedisEngineOptions { Prefix = options.RedisPrefix, LoggerFactory = loggerFactory };
+        foreach (var address in options.RedisAddresses)
+        {
+            var (host, port) = RedisAddress.Parse(address);
+            engineOptions.Servers.Add(new Pulse.Redis.Client.RedisOptions { Host = host, Port = port, User = options.RedisUser, Password = options.RedisPassword, Tls = options.RedisTls });
+        }
+
+        var engine = new RedisEngine(engineOptions);
+        engine.Start();
+        readiness.EngineProblem = () => engine.Problem;
+        try
+        {
+            // Serving starts either way; until Redis answers, /readyz says why the node is not ready.
+            await engine.FirstAttemptsAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        if (engine.Problem is { } problem)
+        {
+            Log.EngineUnreachable(loggerFactory.CreateLogger<PulseServer>(), problem);
+        }
+
+        return engine;
     }
 
     private static string FormatHost(IPEndPoint endPoint) =>
@@ -235,6 +287,9 @@ public sealed partial class PulseServer : IAsyncDisposable
 
         [LoggerMessage(107, LogLevel.Warning, "TLS certificate files changed but could not be loaded, still serving the previous one: {Error}", EventName = "CertificateReloadFailed")]
         public static partial void CertificateReloadFailed(ILogger logger, string error);
+
+        [LoggerMessage(108, LogLevel.Warning, "Hub engine not reachable yet ({Problem}); serving, but /readyz answers 503 until it is", EventName = "EngineUnreachable")]
+        public static partial void EngineUnreachable(ILogger logger, string problem);
 
         [LoggerMessage(103, LogLevel.Information, "Admin API off: no API key configured (set Pulse:Admin:ApiKey, PULSE__Admin__ApiKey or --admin-api-key to serve /api)", EventName = "AdminApiOff")]
         public static partial void AdminApiOff(ILogger logger);

@@ -7,6 +7,12 @@ internal sealed class Readiness
 {
     private volatile ReadinessState _state;
 
+    /// <summary>Why the hub's shared engine cannot be reached now, or null when it can (or there is none).</summary>
+    public Func<string?>? EngineProblem { get; set; }
+
+    /// <summary>Whether <c>/readyz</c> answers 200: started, not draining, engine reachable.</summary>
+    public bool IsReady => _state == ReadinessState.Ready && EngineProblem?.Invoke() is null;
+
     public ReadinessState State
     {
         get => _state;

@@ -68,6 +68,24 @@ public sealed class ServeOptions
     /// </summary>
     public string? AdminApiKey { get; set; }
 
+    /// <summary>Where the hub keeps channels, history and presence. The default is <see cref="HubEngine.Memory"/> (one node).</summary>
+    public HubEngine Engine { get; set; } = HubEngine.Memory;
+
+    /// <summary>The Redis servers (<c>host:port</c>) of <see cref="HubEngine.Redis"/>; channels are spread over them by hash.</summary>
+    public IList<string> RedisAddresses { get; set; } = ["127.0.0.1:6379"];
+
+    /// <summary>The Redis ACL user, if any (needs <see cref="RedisPassword"/>).</summary>
+    public string? RedisUser { get; set; }
+
+    /// <summary>The Redis password, if any.</summary>
+    public string? RedisPassword { get; set; }
+
+    /// <summary>Whether to speak TLS to Redis.</summary>
+    public bool RedisTls { get; set; }
+
+    /// <summary>The prefix of every Redis key and channel, so several hubs can share one Redis. The default is "pulse".</summary>
+    public string RedisPrefix { get; set; } = "pulse";
+
     /// <summary>The secret used when none is configured; public so development tools agree on it.</summary>
     public const string DevelopmentTokenSecret = "pulse-development-secret-not-for-production-use";
 

@@ -29,7 +29,9 @@ internal sealed class HubConnection
         Socket = socket;
         Codec = codec;
         CodecIndex = codecIndex;
-        Session = new Session(socket.Id, node.SessionSettings, identity, Now());
+        // Connection ids are unique per process only; across nodes (presence, acks) the node's id makes them unique.
+        var clientId = node.Cluster is { } cluster ? $"{cluster.NodeId}-{socket.Id}" : socket.Id;
+        Session = new Session(clientId, node.SessionSettings, identity, Now());
     }
 
     public WebSocketConnection Socket { get; }

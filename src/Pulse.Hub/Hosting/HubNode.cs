@@ -13,7 +13,7 @@ namespace Pulse.Hub.Hosting;
 /// for applications (publish, send to a user, presence, disconnect a user, subscribe a user).
 /// </summary>
 /// <remarks>Thread-safe. Get it from dependency injection after <c>services.AddPulseHub()</c>.</remarks>
-public sealed partial class HubNode : IBrokerHandler, IAsyncDisposable
+public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDisposable
 {
     internal static IEnvelopeCodec[] Codecs { get; } = [new JsonEnvelopeCodec(), new ProtobufEnvelopeCodec()];
 
@@ -40,6 +40,8 @@ public sealed partial class HubNode : IBrokerHandler, IAsyncDisposable
         SessionSettings = options.ToSessionSettings();
         _startedAt = Time.GetTimestamp();
         Broker.SetHandler(this);
+        Cluster = options.Cluster;
+        Cluster?.SetHandler(this);
         var period = options.PresenceTtl / 3;
         _maintenance = Time.CreateTimer(static state => ((HubNode)state!).Maintain(), this, period, period);
     }
@@ -52,6 +54,9 @@ public sealed partial class HubNode : IBrokerHandler, IAsyncDisposable
 
     /// <summary>The presence store in use.</summary>
     public IPresenceStore PresenceStore { get; }
+
+    /// <summary>The other nodes, when the hub is scaled out; null for a single node.</summary>
+    public ICluster? Cluster { get; }
 
     /// <summary>Open hub connections on this node.</summary>
     public int ConnectionCount => _connections.Count;
@@ -127,6 +132,23 @@ public sealed partial class HubNode : IBrokerHandler, IAsyncDisposable
 
         return count;
     }
+
+    /// <summary>
+    /// Closes every connection of <paramref name="user"/> on this node and, when scaled out, asks every other node
+    /// to do the same. Returns the connections closed here and the other nodes asked.
+    /// </summary>
+    public async Task<(int Here, int OtherNodes)> DisconnectUserEverywhereAsync(string user, CloseCode code = CloseCode.PolicyViolation, string reason = "disconnected by the server", CancellationToken cancellationToken = default)
+    {
+        var here = DisconnectUser(user, code, reason);
+        var others = Cluster is null ? 0 : await Cluster.DisconnectUserAsync(user, code, reason, cancellationToken).ConfigureAwait(false);
+        return (here, others);
+    }
+
+    /// <inheritdoc/>
+    int IClusterHandler.DisconnectUserHere(string user, CloseCode code, string reason) => DisconnectUser(user, code, reason);
+
+    /// <inheritdoc/>
+    NodeStats IClusterHandler.GetStats() => new(ConnectionCount, _channels.Count);
 
     /// <summary>
     /// Closes every hub connection on this node, by default with 1012 "service restart" so clients reconnect to

@@ -75,6 +75,9 @@ public sealed class HubOptions
     /// <summary>The presence store; null uses <see cref="InMemoryPresenceStore"/>.</summary>
     public IPresenceStore? PresenceStore { get; set; }
 
+    /// <summary>The other nodes of a scaled-out hub (node registry, cross-node control); null runs one node alone.</summary>
+    public ICluster? Cluster { get; set; }
+
     // Hooks (async; they run off the connection's loop and may refuse with a HubException)
 
     /// <summary>Runs after a client authenticated (or connected anonymously), before it may make requests.</summary>

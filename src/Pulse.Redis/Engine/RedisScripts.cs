@@ -1,0 +1,78 @@
+namespace Pulse.Redis.Engine;
+
+/// <summary>
+/// The Lua scripts the engine runs. Each runs atomically in Redis, which is what keeps a channel's offsets,
+/// history and Pub/Sub order the same for every node.
+/// </summary>
+internal static class RedisScripts
+{
+    /// <summary>
+    /// Publish. KEYS: meta, stream. ARGV: new epoch (used when the channel has none), body, history size,
+    /// history TTL ms, meta TTL ms, Pub/Sub channel. Returns {epoch, offset}.
+    /// </summary>
+    public static readonly RedisScript Publish = new("""
+        local epoch = redis.call('hget', KEYS[1], 'e')
+        if not epoch then
+          epoch = ARGV[1]
+          redis.call('hset', KEYS[1], 'e', epoch, 'o', 0)
+          redis.call('del', KEYS[2])
+        end
+        local offset = redis.call('hincrby', KEYS[1], 'o', 1)
+        redis.call('pexpire', KEYS[1], ARGV[5])
+        if tonumber(ARGV[3]) > 0 then
+          redis.call('xadd', KEYS[2], 'MAXLEN', ARGV[3], offset .. '-0', 'p', ARGV[2])
+          redis.call('pexpire', KEYS[2], ARGV[4])
+        end
+        redis.call('publish', ARGV[6], 'p' .. epoch .. ':' .. offset .. '\n' .. ARGV[2])
+        return {epoch, offset}
+        """);
+
+    /// <summary>
+    /// Read history. KEYS: meta, stream. ARGV: new epoch, meta TTL ms, first offset wanted, limit, the epoch the
+    /// reader knows ('' for none). Returns {epoch, latest offset, entries}; entries only in the reader's epoch.
+    /// </summary>
+    public static readonly RedisScript ReadHistory = new("""
+        local epoch = redis.call('hget', KEYS[1], 'e')
+        if not epoch then
+          epoch = ARGV[1]
+          redis.call('hset', KEYS[1], 'e', epoch, 'o', 0)
+          redis.call('del', KEYS[2])
+        end
+        redis.call('pexpire', KEYS[1], ARGV[2])
+        local offset = tonumber(redis.call('hget', KEYS[1], 'o'))
+        local entries = {}
+        if tonumber(ARGV[4]) > 0 and (ARGV[5] == '' or ARGV[5] == epoch) then
+          entries = redis.call('xrange', KEYS[2], ARGV[3], '+', 'COUNT', ARGV[4])
+        end
+        return {epoch, offset, entries}
+        """);
+
+    /// <summary>Add or refresh a presence entry. KEYS: hash, expiry set. ARGV: client, info, TTL ms. Uses the server's clock.</summary>
+    public static readonly RedisScript PresenceAdd = new("""
+        local now = redis.call('time')
+        local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+        redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
+        redis.call('zadd', KEYS[2], ms + tonumber(ARGV[3]), ARGV[1])
+        -- The keys outlive their longest entry, never shorten: a short TTL must not take the others along.
+        for _, key in ipairs(KEYS) do
+          if redis.call('pttl', key) < tonumber(ARGV[3]) then
+            redis.call('pexpire', key, ARGV[3])
+          end
+        end
+        return 1
+        """);
+
+    /// <summary>Read presence, dropping expired entries first. KEYS: hash, expiry set. Returns the entries.</summary>
+    public static readonly RedisScript PresenceGet = new("""
+        local now = redis.call('time')
+        local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+        local expired = redis.call('zrangebyscore', KEYS[2], '-inf', ms)
+        for _, client in ipairs(expired) do
+          redis.call('hdel', KEYS[1], client)
+        end
+        if #expired > 0 then
+          redis.call('zremrangebyscore', KEYS[2], '-inf', ms)
+        end
+        return redis.call('hvals', KEYS[1])
+        """);
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Pulse.Testing;
+
+namespace Pulse.Redis.Tests;
+
+/// <summary>
+/// A real <c>redis-server</c> on a free loopback port, without persistence, stopped by its PID. Restarting keeps
+/// the port and loses every key, as a Redis without persistence does.
+/// </summary>
+internal sealed class RedisServer : IAsyncDisposable
+{
+    private readonly string[] _arguments;
+    private Process? _process;
+
+    private RedisServer(int port, string[] arguments)
+    {
+        Port = port;
+        _arguments = arguments;
+    }
+
+    public int Port { get; }
+
+    public string Address => $"127.0.0.1:{Port}";
+
+    public static async Task<RedisServer> StartAsync(params string[] extraArguments)
+    {
+        var port = FreePort();
+        var server = new RedisServer(port, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extraArguments]);
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>A server not started yet, on a port free now: for a client that must come up first.</summary>
+    public static RedisServer NotStarted()
+    {
+        var port = FreePort();
+        return new RedisServer(port, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+    }
+
+    /// <summary>Starts a server made by <see cref="NotStarted"/>.</summary>
+    public Task StartAsync() => StartProcessAsync();
+
+    /// <summary>A server speaking only TLS on its port, with the given PEM certificate and key.</summary>
+    public static async Task<RedisServer> StartTlsAsync(string certificatePath, string keyPath)
+    {
+        var port = FreePort();
+        var server = new RedisServer(port, ["--port", "0", "--tls-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tls-cert-file", certificatePath, "--tls-key-file", keyPath, "--tls-ca-cert-file", certificatePath, "--tls-auth-clients", "no"]);
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>Kills the server (SIGKILL, by PID) and waits for it to be gone.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            process.WaitForExit(TestTimeouts.Default);
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the server again on the same port, empty.</summary>
+    public Task RestartAsync()
+    {
+        Kill();
+        return StartProcessAsync();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        return ValueTask.CompletedTask;
+    }
+
+    private static string Executable()
+    {
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/bin").Append("/usr/sbin"))
+        {
+            var candidate = Path.Combine(directory, "redis-server");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("redis-server not found: install redis-server (Debian: apt-get install redis-server; scripts/test.sh does this)");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task StartProcessAsync()
+    {
+        _process = Peers.Start(Executable(), ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. _arguments]);
+
+        // Ready once it accepts a connection (a restart may briefly find the old socket closing).
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                await Task.Delay(20);
+            }
+            catch (SocketException e)
+            {
+                var output = _process.HasExited ? await _process.StandardOutput.ReadToEndAsync() : "";
+                throw new InvalidOperationException($"redis-server did not start on port {Port}: {e.Message} {output}");
+            }
+        }
+    }
+}
