@@ -74,7 +74,7 @@ public static partial class WebSocketClient
             var handshake = new ClientHandshake(uri, [.. options.Subprotocols], options.Origin, options.Headers, compression: options.Compression);
             HttpParser.WriteRequest(transport.Output, handshake.Request);
             await transport.Output.FlushAsync(token).ConfigureAwait(false);
-            var response = await ReadResponseAsync(transport.Input, token).ConfigureAwait(false);
+            var response = await ReadResponseAsync(transport.Input, secure: uri.Scheme == "wss", token).ConfigureAwait(false);
             var result = handshake.Validate(response);
             if (!result.Accepted)
             {
@@ -312,7 +312,7 @@ public static partial class WebSocketClient
         return custom.Build(leaf);
     }
 
-    private static async Task<HandshakeResponse> ReadResponseAsync(PipeReader input, CancellationToken cancellationToken)
+    private static async Task<HandshakeResponse> ReadResponseAsync(PipeReader input, bool secure, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -337,7 +337,7 @@ public static partial class WebSocketClient
             if (result.IsCompleted)
             {
                 throw new ConnectFailedException(buffer.IsEmpty
-                    ? "the server closed the connection without answering the handshake"
+                    ? "the server closed the connection without answering the handshake" + (secure ? "" : " (if it serves TLS, use a wss:// address)")
                     : "the server closed the connection in the middle of its handshake response");
             }
 

@@ -33,6 +33,17 @@ public sealed class TlsTests : IDisposable
     }
 
     [Fact]
+    public async Task PlainWs_AgainstATlsServer_SaysToUseWss()
+    {
+        using var certificate = TestCertificates.CreateSelfSigned();
+        await using var server = await LoopbackServer.StartEchoAsync(new ServerOptions { Certificate = certificate });
+
+        var error = await Assert.ThrowsAsync<ConnectFailedException>(() => WebSocketClient.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/")).DefaultTimeout());
+
+        Assert.Contains("use a wss:// address", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wss_InsecureSwitch_AcceptsAnyCertificate()
     {
         using var certificate = TestCertificates.CreateSelfSigned();
