@@ -90,14 +90,17 @@ internal static class ConnectCommand
         try
         {
             await console.Error.WriteLineAsync($"Connected to {uri}{(connection.Subprotocol is { } p ? $" ({p})" : "")}.").ConfigureAwait(false);
-            var printing = PrintIncomingAsync(connection, console);
+            var lastMessage = new LastMessage();
+            var printing = PrintIncomingAsync(connection, console, lastMessage);
             // Console.In reads synchronously even through ReadLineAsync: on its own thread, so a connection the
             // server closes ends the command while the user's input is still open.
             var sending = Task.Run(() => SendInputAsync(connection, console, cancellationToken), CancellationToken.None);
             await Task.WhenAny(printing, sending).ConfigureAwait(false);
             if (sending.IsCompleted)
             {
-                // End of input: close cleanly, then let the printer see the rest out.
+                // End of input: let the replies to the last lines arrive (the server may not send data after our
+                // close), then close cleanly and let the printer see the rest out.
+                await lastMessage.WaitForQuietAsync(printing).ConfigureAwait(false);
                 try
                 {
                     await connection.CloseAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
@@ -118,12 +121,13 @@ internal static class ConnectCommand
         }
     }
 
-    private static async Task PrintIncomingAsync(WebSocketConnection connection, CliConsole console)
+    private static async Task PrintIncomingAsync(WebSocketConnection connection, CliConsole console, LastMessage lastMessage)
     {
         try
         {
             await foreach (var message in connection.ConfigureAwait(false))
             {
+                lastMessage.Touch();
                 var line = message.IsText ? $"< {message.Text}" : $"< (binary) {Convert.ToHexStringLower(message.Data.Span)}";
                 await console.Output.WriteLineAsync(line).ConfigureAwait(false);
                 await console.Output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
@@ -146,6 +150,33 @@ internal static class ConnectCommand
             catch (ConnectionClosedException)
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>When the last message arrived, so the end of input can wait for the replies still on their way.</summary>
+    private sealed class LastMessage
+    {
+        private static readonly TimeSpan s_quiet = TimeSpan.FromMilliseconds(300);
+        private static readonly TimeSpan s_longest = TimeSpan.FromSeconds(3);
+        private long _at = Environment.TickCount64;
+
+        public void Touch() => Volatile.Write(ref _at, Environment.TickCount64);
+
+        /// <summary>Waits until nothing has arrived for a moment (at most a few seconds), or the connection ended.</summary>
+        public async Task WaitForQuietAsync(Task printing)
+        {
+            Touch();
+            var deadline = Environment.TickCount64 + (long)s_longest.TotalMilliseconds;
+            while (!printing.IsCompleted && Environment.TickCount64 < deadline)
+            {
+                var quietFor = Environment.TickCount64 - Volatile.Read(ref _at);
+                if (quietFor >= s_quiet.TotalMilliseconds)
+                {
+                    return;
+                }
+
+                await Task.WhenAny(printing, Task.Delay(s_quiet - TimeSpan.FromMilliseconds(quietFor))).ConfigureAwait(false);
             }
         }
     }
