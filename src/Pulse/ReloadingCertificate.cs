@@ -30,7 +30,7 @@ public sealed class ReloadingCertificate : IDisposable
         _certificatePath = Path.GetFullPath(certificatePath);
         _keyPath = keyPath is null ? null : Path.GetFullPath(keyPath);
         _password = password;
-        _current = Load();
+        _current = Load(Stamp());
         _settleTimer = new Timer(_ => Reload());
 
         // Watch the folders, not the files: renewals often replace a file (or a symlink) rather than write into it.
@@ -64,7 +64,7 @@ public sealed class ReloadingCertificate : IDisposable
                     return;
                 }
 
-                next = Load();
+                next = Load(stamp);
             }
             catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
             {
@@ -106,9 +106,9 @@ public sealed class ReloadingCertificate : IDisposable
 
     private void Settle() => _settleTimer.Change(s_settle, Timeout.InfiniteTimeSpan);
 
-    private Loaded Load()
+    // The stamp is taken before the files are read: a change made while reading triggers another load.
+    private Loaded Load(string stamp)
     {
-        var stamp = Stamp();
         var certificate = TlsCertificate.Load(_certificatePath, _keyPath, _password);
         return new Loaded(certificate, SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true), stamp);
     }

@@ -10,7 +10,7 @@ public sealed class ClientTests
     [Fact]
     public async Task Connect_NothingListening_SaysConnectionRefused()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
 
         var error = await Assert.ThrowsAsync<ConnectFailedException>(() => WebSocketClient.ConnectAsync($"ws://127.0.0.1:{port}/").DefaultTimeout());
 
@@ -130,13 +130,6 @@ public sealed class ClientTests
         }).DefaultTimeout();
 
         Assert.Equal(403, error.StatusCode);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<LoopbackServer> StartOnPortAsync(int port)

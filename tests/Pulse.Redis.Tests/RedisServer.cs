@@ -26,7 +26,7 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(params string[] extraArguments)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var server = new RedisServer(port, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extraArguments]);
         await server.StartProcessAsync();
         return server;
@@ -35,7 +35,7 @@ internal sealed class RedisServer : IAsyncDisposable
     /// <summary>A server not started yet, on a port free now: for a client that must come up first.</summary>
     public static RedisServer NotStarted()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         return new RedisServer(port, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
     }
 
@@ -45,7 +45,7 @@ internal sealed class RedisServer : IAsyncDisposable
     /// <summary>A server speaking only TLS on its port, with the given PEM certificate and key.</summary>
     public static async Task<RedisServer> StartTlsAsync(string certificatePath, string keyPath)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var server = new RedisServer(port, ["--port", "0", "--tls-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tls-cert-file", certificatePath, "--tls-key-file", keyPath, "--tls-ca-cert-file", certificatePath, "--tls-auth-clients", "no"]);
         await server.StartProcessAsync();
         return server;
@@ -89,13 +89,6 @@ internal sealed class RedisServer : IAsyncDisposable
         }
 
         throw new InvalidOperationException("redis-server not found: install redis-server (Debian: apt-get install redis-server; scripts/test.sh does this)");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task StartProcessAsync()

@@ -40,14 +40,6 @@ public sealed class NginxProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>A free port on 127.0.0.1 to give nginx (free when asked; nginx binds it right after).</summary>
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
     /// <summary>
     /// Starts nginx with <paramref name="siteConfiguration"/> inside its http block, and waits until it accepts
     /// connections on <paramref name="port"/>, which the configuration must listen on.

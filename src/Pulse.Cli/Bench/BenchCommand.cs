@@ -16,8 +16,8 @@ internal static class BenchCommand
             CreateLatency(console),
             CreateFanOut(console, hub: false),
             CreateFanOut(console, hub: true),
-            CreateIdle(console),
-            CreateChurn(console),
+            CreateConnectionScenario(console, "idle", "Handshakes per second opening N connections, then the server's memory per idle connection (--server-pid) while they are held for the duration.", 10_000, IdleBench.RunAsync),
+            CreateConnectionScenario(console, "churn", "Connections opened and closed per second (handshake, closing handshake, TCP close), N workers at a time.", 32, ChurnBench.RunAsync),
             Soak.SoakCommand.Create(console),
         };
 
@@ -85,28 +85,16 @@ internal static class BenchCommand
         return command;
     }
 
-    private static Command CreateIdle(CliConsole console)
+    /// <summary>A scenario about connections themselves (idle, churn): only the shared options, messages of no size.</summary>
+    private static Command CreateConnectionScenario(CliConsole console, string name, string description, int defaultConnections, Func<BenchSettings, CliConsole, CancellationToken, Task<int>> run)
     {
-        var shared = new SharedOptions(defaultConnections: 10_000, "echo");
-        var command = new Command("idle", "Handshakes per second opening N connections, then the server's memory per idle connection (--server-pid) while they are held for the duration.");
+        var shared = new SharedOptions(defaultConnections, "echo");
+        var command = new Command(name, description);
         shared.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = shared.Read(parse, minSize: 0);
-            return await RunAsync(settings, stop => IdleBench.RunAsync(settings, console, stop), console, cancellationToken).ConfigureAwait(false);
-        });
-        return command;
-    }
-
-    private static Command CreateChurn(CliConsole console)
-    {
-        var shared = new SharedOptions(defaultConnections: 32, "echo");
-        var command = new Command("churn", "Connections opened and closed per second (handshake, closing handshake, TCP close), N workers at a time.");
-        shared.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var settings = shared.Read(parse, minSize: 0);
-            return await RunAsync(settings, stop => ChurnBench.RunAsync(settings, console, stop), console, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(settings, stop => run(settings, console, stop), console, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

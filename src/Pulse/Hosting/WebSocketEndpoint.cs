@@ -17,7 +17,7 @@ internal sealed partial class WebSocketEndpoint
     private readonly Func<WebSocketConnection, Task> _handler;
     private readonly ServerHandshake _handshake;
     private readonly ConcurrentDictionary<WebSocketConnection, byte> _connections = new();
-    private readonly ConnectionLimiter _limiter;
+    private readonly ConnectionLimiter? _limiter; // null without limits: no lock taken per handshake
     private readonly ILogger _logger;
     private volatile bool _stopping;
 
@@ -30,7 +30,7 @@ internal sealed partial class WebSocketEndpoint
         Options = options;
         _handler = handler;
         _handshake = new ServerHandshake(options.Origins is null ? null : new OriginPolicy(options.Origins), [.. options.Subprotocols], options.Compression);
-        _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress);
+        _limiter = options.MaxConnections is null && options.MaxConnectionsPerAddress is null ? null : new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress);
         _logger = options.LoggerFactory?.CreateLogger("Pulse.WebSocketServer") ?? NullLogger.Instance;
     }
 
@@ -78,7 +78,7 @@ internal sealed partial class WebSocketEndpoint
     public void Release(EndPoint? client)
     {
         var address = AddressOf(client);
-        _limiter.Release(address);
+        _limiter?.Release(address);
         Options.Limiter?.Release(address);
     }
 
@@ -126,14 +126,14 @@ internal sealed partial class WebSocketEndpoint
     /// <summary>Counts the connection against this endpoint's limits and the shared ones; null when it fits, else why not.</summary>
     private string? TryReserve(IPAddress? address)
     {
-        if (_limiter.TryAcquire(address) is { } why)
+        if (_limiter?.TryAcquire(address) is { } why)
         {
             return why;
         }
 
         if (Options.Limiter?.TryAcquire(address) is { } sharedWhy)
         {
-            _limiter.Release(address);
+            _limiter?.Release(address);
             return sharedWhy;
         }
 

@@ -31,7 +31,7 @@ public sealed class NginxTests : IAsyncLifetime
             o.TrustedProxies = [IPNetwork.Parse("127.0.0.1/32")];
         });
         var (certificatePath, keyPath) = TestCertificates.WritePem(_certificate, _directory);
-        var port = NginxProxy.FreePort();
+        var port = LoopbackPorts.Free();
         var site = File.ReadAllText(s_siteFile);
         site = Substitute(site, "listen 443 ssl;", $"listen 127.0.0.1:{port} ssl;");
         site = Substitute(site, "server 127.0.0.1:8765;", $"server 127.0.0.1:{_server.EndPoints[0].Port};");
