@@ -24,12 +24,11 @@ internal static class FanOutBench
         await BenchRun.SayAsync(console, $"opened {settings.Connections:N0} subscribers and {publishers} publisher(s) from {settings.Sources} in {openTime.TotalSeconds:F2} s").ConfigureAwait(false);
 
         using var stats = new FanOutStats(settings.Connections);
-        var loops = connections.Select(c => new FanOutLoop(c, protocol, stats)).ToArray();
+        var loops = connections.Select((c, i) => new FanOutLoop(c, protocol, stats, subscriber: i < settings.Connections)).ToArray();
         var running = loops.Select(l => l.RunAsync()).ToArray();
-        var subscribers = loops[..settings.Connections];
         try
         {
-            await SubscribeAsync(subscribers, protocol, console, stop).ConfigureAwait(false);
+            await SubscribeAsync(loops[..settings.Connections], loops[settings.Connections..], protocol, console, stop).ConfigureAwait(false);
         }
         catch
         {
@@ -65,22 +64,31 @@ internal static class FanOutBench
         return await BenchRun.FinishAsync(report, measured, loops, settings, console).ConfigureAwait(false);
     }
 
-    // Sends each subscriber's request, then waits (bounded) for every reply.
-    private static async Task SubscribeAsync(FanOutLoop[] subscribers, FanOutProtocol protocol, CliConsole console, CancellationToken stop)
+    // Sends each subscriber's request, then waits (bounded) for every reply; or, when the server confirms
+    // nothing, has a publisher repeat a probe until every subscriber has received one.
+    private static async Task SubscribeAsync(FanOutLoop[] subscribers, FanOutLoop[] publishers, FanOutProtocol protocol, CliConsole console, CancellationToken stop)
     {
-        if (protocol.SubscribeFrame is not { } frame)
+        if (protocol.SubscribeFrame is null && protocol.ProbeFrame is null)
         {
             return;
         }
 
         foreach (var subscriber in subscribers)
         {
-            subscriber.TrySend(frame);
+            if (protocol.SubscribeFrame is { } frame)
+            {
+                subscriber.TrySend(frame);
+            }
         }
 
         var until = Stopwatch.GetTimestamp() + Measurement.ToTicks(s_subscribeTimeout);
         while (subscribers.Any(s => !s.Subscribed))
         {
+            if (protocol.ProbeFrame is { } probe && publishers.FirstOrDefault(p => !p.Failed) is { } prober)
+            {
+                prober.TrySend(probe);
+            }
+
             if (subscribers.FirstOrDefault(s => s.Failed) is { } failed)
             {
                 throw new IOException($"a subscriber's connection ended: {failed.Failure}");
@@ -88,13 +96,13 @@ internal static class FanOutBench
 
             if (Stopwatch.GetTimestamp() > until)
             {
-                throw new IOException($"only {subscribers.Count(s => s.Subscribed):N0} of {subscribers.Length:N0} subscriptions confirmed within {s_subscribeTimeout.TotalSeconds} s");
+                throw new IOException($"only {subscribers.Count(s => s.Subscribed):N0} of {subscribers.Length:N0} subscribers ready within {s_subscribeTimeout.TotalSeconds} s");
             }
 
             await Task.Delay(50, stop).ConfigureAwait(false);
         }
 
-        await BenchRun.SayAsync(console, $"{subscribers.Length:N0} subscriptions confirmed").ConfigureAwait(false);
+        await BenchRun.SayAsync(console, $"{subscribers.Length:N0} subscribers ready").ConfigureAwait(false);
     }
 
     // Returns the number of messages sent. Sends while fewer than `window` messages are incompletely delivered,

@@ -24,8 +24,14 @@ internal abstract class FanOutProtocol
     /// <summary>The smallest payload that can carry the send time.</summary>
     public abstract int MinSize { get; }
 
-    /// <summary>The request a subscriber sends before it counts as subscribed; null when connecting is enough.</summary>
+    /// <summary>The request a subscriber sends before it counts as subscribed; null when the server confirms nothing.</summary>
     public abstract byte[]? SubscribeFrame { get; }
+
+    /// <summary>
+    /// A message a publisher repeats until every subscriber has received one (each counts as subscribed when it
+    /// does), for servers that confirm nothing; null when <see cref="SubscribeFrame"/> is enough.
+    /// </summary>
+    public virtual byte[]? ProbeFrame => null;
 
     /// <summary>A publisher's frame for message <paramref name="sequence"/>, stamped with <paramref name="sentAt"/>.</summary>
     /// <remarks>The returned array may be reused by the next call: send it before building another.</remarks>
@@ -40,9 +46,15 @@ internal abstract class FanOutProtocol
     /// <summary>Whether a received message reports a refused request.</summary>
     public abstract bool IsError(ReadOnlySpan<byte> prefix);
 
-    /// <summary>Binary messages to a relay: the first 8 payload bytes are the send time (little-endian).</summary>
+    /// <summary>
+    /// Binary messages to a relay: the first 8 payload bytes are the send time (little-endian), or zero in a probe.
+    /// A relay joins a connection to its room some time after the handshake, unannounced, so the run starts only
+    /// once a probe has reached every subscriber: a message sent earlier could be missed and hold the window shut.
+    /// </summary>
     public sealed class Relay(int size) : FanOutProtocol
     {
+        private const long ProbeStamp = 0;
+
         private readonly byte[] _frame = ClientFrames.Binary(Math.Max(size, sizeof(long)));
 
         public override string Scenario => "broadcast";
@@ -55,19 +67,27 @@ internal abstract class FanOutProtocol
 
         public override byte[]? SubscribeFrame => null;
 
-        public override byte[] BuildMessage(long sequence, long sentAt)
+        public override byte[]? ProbeFrame { get; } = Stamped(ClientFrames.Binary(Math.Max(size, sizeof(long))), ProbeStamp);
+
+        public override byte[] BuildMessage(long sequence, long sentAt) => Stamped(_frame, sentAt);
+
+        public override bool TryReadDelivery(ReadOnlySpan<byte> prefix, out long sentAt) =>
+            TryReadStamp(prefix, out sentAt) && sentAt != ProbeStamp;
+
+        public override bool IsSubscribeReply(ReadOnlySpan<byte> prefix) =>
+            TryReadStamp(prefix, out var stamp) && stamp == ProbeStamp;
+
+        private static byte[] Stamped(byte[] frame, long stamp)
         {
-            ClientFrames.WriteInt64(_frame, 0, sentAt);
-            return _frame;
+            ClientFrames.WriteInt64(frame, 0, stamp);
+            return frame;
         }
 
-        public override bool TryReadDelivery(ReadOnlySpan<byte> prefix, out long sentAt)
+        private static bool TryReadStamp(ReadOnlySpan<byte> prefix, out long stamp)
         {
-            sentAt = prefix.Length >= sizeof(long) ? BinaryPrimitives.ReadInt64LittleEndian(prefix) : 0;
+            stamp = prefix.Length >= sizeof(long) ? BinaryPrimitives.ReadInt64LittleEndian(prefix) : ProbeStamp;
             return prefix.Length >= sizeof(long);
         }
-
-        public override bool IsSubscribeReply(ReadOnlySpan<byte> prefix) => false;
 
         public override bool IsError(ReadOnlySpan<byte> prefix) => false;
     }

@@ -23,7 +23,7 @@ public sealed class BenchEndToEndTests
         using var json = JsonDocument.Parse(output);
         var report = json.RootElement;
         Assert.Equal("echo", report.GetProperty("scenario").GetString());
-        Assert.True(report.GetProperty("messages").GetInt64() > 0);
+        Assert.True(report.GetProperty("messages").GetInt64() > 0, output + error);
         Assert.True(report.GetProperty("msgs_per_s").GetDouble() > 0);
         Assert.Equal(0, report.GetProperty("connections_lost").GetInt32());
         Assert.Equal(JsonValueKind.Number, report.GetProperty("server_cpu_percent").ValueKind);

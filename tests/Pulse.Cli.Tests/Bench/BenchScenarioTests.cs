@@ -21,7 +21,7 @@ public sealed class BenchScenarioTests
 
         Assert.Equal("broadcast", report.GetProperty("scenario").GetString());
         Assert.Equal(3, report.GetProperty("subscribers").GetInt32());
-        Assert.True(report.GetProperty("deliveries").GetInt64() > 0);
+        Assert.True(report.GetProperty("deliveries").GetInt64() > 0, report.ToString());
         Assert.True(report.GetProperty("delivery_p99_ms").GetDouble() > 0);
         Assert.Equal(0, report.GetProperty("connections_lost").GetInt32());
         Assert.Equal(JsonValueKind.Number, report.GetProperty("deliveries_per_server_cpu_s").ValueKind);

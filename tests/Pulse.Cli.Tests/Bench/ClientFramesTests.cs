@@ -74,7 +74,8 @@ public sealed class ClientFramesTests
         Assert.Equal(CloseCode.NormalClosure, e.Close?.Code);
     }
 
-    private static (MessageType Type, byte[] Payload) DecodeOne(byte[] frame)
+    /// <summary>Decodes one client frame as the server would: its message type and unmasked payload.</summary>
+    internal static (MessageType Type, byte[] Payload) DecodeOne(byte[] frame)
     {
         var protocol = new WebSocketProtocol(Role.Server, maxMessageSize: 1 << 20);
         var input = new ReadOnlySequence<byte>(frame.ToArray());
