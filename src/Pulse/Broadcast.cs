@@ -1,4 +1,5 @@
 using System.Text;
+using Pulse.Internal;
 
 namespace Pulse;
 
@@ -32,11 +33,24 @@ public static class Broadcast
         ArgumentNullException.ThrowIfNull(connections);
         ArgumentNullException.ThrowIfNull(message);
         var queued = 0;
-        foreach (var connection in connections)
+
+        // The recipients are flushed by this thread once all have the message, not by a work item each.
+        var batch = DrainBatch.Begin();
+        try
         {
-            if (connection.TryEnqueueBroadcast(message.Frame, policy))
+            foreach (var connection in connections)
             {
-                queued++;
+                if (connection.TryEnqueueBroadcast(message.Frame, policy))
+                {
+                    queued++;
+                }
+            }
+        }
+        finally
+        {
+            if (batch)
+            {
+                DrainBatch.End();
             }
         }
 

@@ -40,6 +40,10 @@ public sealed partial class WebSocketConnection
                 var result = await input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
                 var stop = false;
+
+                // Whatever this read makes the connection (or, through a handler, others) send is flushed once,
+                // by this thread, after the read's last frame.
+                var batch = DrainBatch.Begin();
                 try
                 {
                     while (!stop)
@@ -63,7 +67,10 @@ public sealed partial class WebSocketConnection
                             case ProtocolEventKind.Data:
                                 if (Assemble(received) is { } message && !_discardIncoming && !_incoming.Writer.TryWrite(message))
                                 {
+                                    // The handler may be waiting for its own output to drain: never wait with a batch held.
+                                    EndBatch(ref batch);
                                     await EnqueueWhenRoomAsync(message).ConfigureAwait(false);
+                                    batch = DrainBatch.Begin();
                                 }
 
                                 break;
@@ -86,6 +93,7 @@ public sealed partial class WebSocketConnection
                 finally
                 {
                     input.AdvanceTo(buffer.Start, buffer.End);
+                    EndBatch(ref batch);
                 }
 
                 if (stop || result.IsCompleted || result.IsCanceled)
@@ -115,6 +123,15 @@ public sealed partial class WebSocketConnection
             }
 
             _incoming.Writer.TryComplete();
+        }
+    }
+
+    private static void EndBatch(ref bool batch)
+    {
+        if (batch)
+        {
+            batch = false;
+            DrainBatch.End();
         }
     }
 

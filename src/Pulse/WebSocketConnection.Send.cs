@@ -216,12 +216,19 @@ public sealed partial class WebSocketConnection : IThreadPoolWorkItem
 
         _draining = true;
 
-        // Queued to this thread's local queue, the drain runs after the current work item: every frame a
-        // receive batch produces (echoes, pongs) goes out in one write and one flush.
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        // Inside a read's or a broadcast's batch, this thread flushes when the batch ends. Otherwise the drain is
+        // queued to this thread's local queue and runs after the current work item. Either way every frame a batch
+        // produces (echoes, pongs, one broadcast's message) goes out in one write and one flush.
+        if (!DrainBatch.TryDefer(this))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        }
     }
 
     void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
+
+    /// <summary>Starts the drain a <see cref="DrainBatch"/> deferred, on the thread that ends the batch.</summary>
+    internal void StartDeferredDrain() => _ = DrainAsync();
 
     private async Task DrainAsync()
     {

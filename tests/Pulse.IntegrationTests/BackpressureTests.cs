@@ -44,6 +44,34 @@ public sealed class BackpressureTests
         Assert.InRange(mostBuffered, 1, WriteLimit + chunk.Length + 14);
     }
 
+    [Fact]
+    public async Task Echo_EachOverTheWriteLimit_WithAOneMessageQueue_EchoesEveryMessage()
+    {
+        // Every echo takes the server over its write limit, so its handler waits for the output to drain, while the
+        // receive loop, with the rest of a read still to parse, waits for room in a one-message queue. The output
+        // this read produced must go out before the loop waits, or neither wait ever ends.
+        const int Count = 200;
+        await using var server = await LoopbackServer.StartEchoAsync(new ServerOptions { WriteLimit = 1024, MaxQueue = 1 });
+        await using var client = await WebSocketClient.ConnectAsync(server.Uri(), new ClientOptions { MaxQueue = Count }).DefaultTimeout();
+        var payload = new byte[4096];
+
+        // Sent without waiting for echoes, so that many arrive at the server in one read.
+        var sends = Enumerable.Range(0, Count).Select(i =>
+        {
+            payload[0] = (byte)i;
+            return client.SendAsync(payload.ToArray()).AsTask();
+        }).ToArray();
+
+        for (var i = 0; i < Count; i++)
+        {
+            var echo = await client.ReceiveAsync().DefaultTimeout();
+            Assert.Equal(4096, echo.Data.Length);
+            Assert.Equal((byte)i, echo.Data.Span[0]);
+        }
+
+        await Task.WhenAll(sends).DefaultTimeout();
+    }
+
     private static async Task<int> WaitUntilStalledAsync(Func<int> progress)
     {
         var deadline = DateTime.UtcNow + TestTimeouts.Default;
