@@ -32,7 +32,10 @@ if (($(nproc) < 2)); then
 fi
 
 # --- Durations (seconds) and workloads: the conditions --------------------------------------------------
-if ((long)); then duration=20 warmup=5 dotnet_warmup=60; else duration=5 warmup=2 dotnet_warmup=20; fi
+# A .NET server runs its hot paths unoptimized until tiered compilation catches up, which on a core the server
+# keeps busy took 15-20 s of load (docs/benchmarks.md): it gets a warm-up of every path first, and a longer
+# warm-up inside each scenario.
+if ((long)); then duration=20 warmup=5 dotnet_warmup=90 dotnet_scenario_warmup=15; else duration=5 warmup=2 dotnet_warmup=30 dotnet_scenario_warmup=8; fi
 server_cpu=0
 generator_cpu=1
 idle_connections=${IDLE_CONNECTIONS:-19000}
@@ -134,17 +137,23 @@ for name in $servers; do
   if [[ $name == pulse || $name == aspnet ]]; then
     # Tiered compilation needs the hot paths to run a while before they are optimized (docs/benchmarks.md).
     say "$name: warming up for ${dotnet_warmup} s (.NET tiered compilation), not measured"
-    echo "# warm-up, not measured: bench echo and bench broadcast for $dotnet_warmup s in all" >>"$commands"
-    taskset -c "$generator_cpu" dotnet "$pulse_dll" bench echo --url "$url/echo" --duration $((dotnet_warmup / 2)) --warmup 0 >/dev/null 2>&1 || true
-    taskset -c "$generator_cpu" dotnet "$pulse_dll" bench broadcast --url "$url/broadcast" --connections 200 --duration $((dotnet_warmup / 2)) --warmup 0 >/dev/null 2>&1 || true
+    echo "# warm-up, not measured: bench echo, bench broadcast (and bench hub for pulse) for $dotnet_warmup s in all" >>"$commands"
+    taskset -c "$generator_cpu" dotnet "$pulse_dll" bench echo --url "$url/echo" --duration $((dotnet_warmup / 3)) --warmup 0 >/dev/null 2>&1 || true
+    taskset -c "$generator_cpu" dotnet "$pulse_dll" bench broadcast --url "$url/broadcast" --connections 200 --duration $((dotnet_warmup / 3)) --warmup 0 >/dev/null 2>&1 || true
+    if [[ $name == pulse ]]; then
+      taskset -c "$generator_cpu" dotnet "$pulse_dll" bench hub --url "$url/ws" --connections 200 --duration $((dotnet_warmup / 3)) --warmup 0 >/dev/null 2>&1 || true
+    fi
+    w=$dotnet_scenario_warmup
+  else
+    w=$warmup
   fi
-  bench "$name" echo --url "$url/echo" --connections 64 --inflight 16 --size 32 --duration $duration --warmup $warmup
-  bench "$name" broadcast --url "$url/broadcast" --connections 2000 --size 100 --window 16 --duration $duration --warmup $warmup
+  bench "$name" echo --url "$url/echo" --connections 64 --inflight 16 --size 32 --duration $duration --warmup $w
+  bench "$name" broadcast --url "$url/broadcast" --connections 2000 --size 100 --window 16 --duration $duration --warmup $w
   if [[ $name == pulse ]]; then
-    bench "$name" hub --url "$url/ws" --connections 2000 --size 100 --window 16 --duration $duration --warmup $warmup
+    bench "$name" hub --url "$url/ws" --connections 2000 --size 100 --window 16 --duration $duration --warmup $w
   fi
-  bench "$name" latency --url "$url/echo" --connections 1000 --rate 20000 --size 32 --duration $duration --warmup $warmup
-  bench "$name" churn --url "$url/echo" --connections 32 --sources $sources --duration $duration --warmup $warmup
+  bench "$name" latency --url "$url/echo" --connections 1000 --rate 20000 --size 32 --duration $duration --warmup $w
+  bench "$name" churn --url "$url/echo" --connections 32 --sources $sources --duration $duration --warmup $w
   bench "$name" idle --url "$url/echo" --connections "$idle_connections" --sources $sources --duration 3 --warmup $warmup
   stop_server
 done
