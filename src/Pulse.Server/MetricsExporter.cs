@@ -54,6 +54,10 @@ internal sealed class MetricsExporter : IDisposable
     {
         private readonly ConcurrentDictionary<string, Cell> _cells = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<(string Key, object? Value), Cell> _cellsByTag = new();
+
+        // The tags the library passes are the same string instances every time: the few seen so far are matched
+        // by reference, so a measurement costs no hashing. Copied on write; other tags fall back to the dictionary.
+        private volatile TaggedCell[] _cellsByTagInstance = [];
         private readonly double[] _buckets = BucketsOf(instrument);
         private readonly string _name = PrometheusName(instrument);
         private readonly bool _isHistogram = instrument is Histogram<double> or Histogram<long> or Histogram<int>;
@@ -70,12 +74,7 @@ internal sealed class MetricsExporter : IDisposable
             Cell? cell;
             if (tags.Length == 1)
             {
-                var key = (tags[0].Key, tags[0].Value);
-                if (!_cellsByTag.TryGetValue(key, out cell))
-                {
-                    cell = CellFor(Labels(tags));
-                    _cellsByTag.TryAdd(key, cell);
-                }
+                cell = CellByTagInstance(tags[0]) ?? CellByTag(tags);
             }
             else
             {
@@ -83,6 +82,38 @@ internal sealed class MetricsExporter : IDisposable
             }
 
             cell.Add(value, _buckets, IsHistogram);
+        }
+
+        private Cell? CellByTagInstance(KeyValuePair<string, object?> tag)
+        {
+            foreach (var known in _cellsByTagInstance)
+            {
+                if (ReferenceEquals(known.Key, tag.Key) && ReferenceEquals(known.Value, tag.Value))
+                {
+                    return known.Cell;
+                }
+            }
+
+            return null;
+        }
+
+        private Cell CellByTag(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var key = (tags[0].Key, tags[0].Value);
+            if (!_cellsByTag.TryGetValue(key, out var cell))
+            {
+                cell = CellFor(Labels(tags));
+                _cellsByTag.TryAdd(key, cell);
+            }
+
+            // Remember a few instances only: a value boxed afresh each time would never match again.
+            var known = _cellsByTagInstance;
+            if (known.Length < MaxTagInstances)
+            {
+                _cellsByTagInstance = [.. known, new TaggedCell(key.Key, key.Value, cell)];
+            }
+
+            return cell;
         }
 
         private Cell CellFor(string labels) => _cells.GetOrAdd(labels, static (_, buckets) => new Cell(buckets.Length), _buckets);
@@ -201,6 +232,10 @@ internal sealed class MetricsExporter : IDisposable
     }
 
     /// <summary>A running sum, or a histogram's bucket counts with its sum and count.</summary>
+    private const int MaxTagInstances = 8;
+
+    private sealed record TaggedCell(string Key, object? Value, Cell Cell);
+
     private sealed class Cell(int bucketCount)
     {
         private readonly Lock _lock = new();
