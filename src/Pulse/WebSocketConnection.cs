@@ -172,19 +172,26 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     /// </summary>
     public async IAsyncEnumerator<Message> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
+        // Reads the queue itself rather than through ReceiveAsync: a normal close ends the loop without throwing
+        // (and rethrowing) ConnectionClosedOkException, which cost two exceptions with stack traces per connection.
+        var reader = _incoming.Reader;
         while (true)
         {
-            Message message;
-            try
+            while (reader.TryRead(out var message))
             {
-                message = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (ConnectionClosedOkException)
-            {
-                yield break;
+                yield return message;
             }
 
-            yield return message;
+            if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var closed = _closedException ?? ClosedExceptionFromState();
+                if (closed is ConnectionClosedOkException)
+                {
+                    yield break;
+                }
+
+                throw closed;
+            }
         }
     }
 
