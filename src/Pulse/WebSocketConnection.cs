@@ -3,7 +3,6 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Pulse.Protocol;
 
 namespace Pulse;
@@ -60,7 +59,7 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
             AllowSynchronousContinuations = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _logger = options.LoggerFactory?.CreateLogger<WebSocketConnection>() ?? NullLogger<WebSocketConnection>.Instance;
+        _logger = options.ConnectionLogger;
         Id = NewId();
         Request = request;
         Response = response;
