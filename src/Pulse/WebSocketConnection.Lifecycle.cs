@@ -5,8 +5,6 @@ namespace Pulse;
 
 public sealed partial class WebSocketConnection
 {
-    private ITimer? _closeTimer;
-
     /// <summary>
     /// Starts the closing handshake with <paramref name="code"/> and waits until the connection is closed.
     /// Does nothing more than wait if it is already closing.
@@ -121,17 +119,24 @@ public sealed partial class WebSocketConnection
     private void ArmCloseTimeoutLocked()
     {
         // RFC 6455 §7.1.1: the closing handshake must not hang forever on a peer that stopped answering.
-        _closeTimer ??= TimeProvider.System.CreateTimer(
-            static state => ((WebSocketConnection)state!)._abortTransport(),
-            this,
-            _options.CloseTimeout,
-            Timeout.InfiniteTimeSpan);
+        // Armed once, like the timer it replaces; aborting the transport ends it (see OnDeadline).
+        if (_closeTimeoutArmed)
+        {
+            return;
+        }
+
+        _closeTimeoutArmed = true;
+        _closeDue = TimerWheel.DueIn(_options.CloseTimeout);
+        RescheduleLocked();
     }
 
     private void Finish()
     {
-        StopKeepAlive();
-        _closeTimer?.Dispose();
+        lock (_lock)
+        {
+            StopDeadlinesLocked();
+        }
+
         try
         {
             _transport.Output.Complete();
