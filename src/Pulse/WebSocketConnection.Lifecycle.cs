@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Pulse.Internal;
 using Pulse.Protocol;
 
@@ -35,7 +36,12 @@ public sealed partial class WebSocketConnection
     /// </summary>
     internal async Task RunAsync(Func<WebSocketConnection, Task>? handler)
     {
-        Log.Opened(_logger, Id, Role, RemoteEndPoint?.ToString() ?? "", Path);
+        // Guarded: the arguments (the id, the address as text) cost allocations even when nothing is logged.
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            Log.Opened(_logger, Id, Role, RemoteEndPoint?.ToString() ?? "", Path);
+        }
+
         PulseMetrics.Opened(Role);
         StartKeepAlive();
 
@@ -161,8 +167,12 @@ public sealed partial class WebSocketConnection
             _protocol.Dispose();
         }
 
-        var status = CloseStatus ?? new CloseFrame(CloseCode.AbnormalClosure, "");
-        Log.Closed(_logger, Id, RemoteEndPoint?.ToString() ?? "", (int)status.Code, status.Reason);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var status = CloseStatus ?? new CloseFrame(CloseCode.AbnormalClosure, "");
+            Log.Closed(_logger, Id, RemoteEndPoint?.ToString() ?? "", (int)status.Code, status.Reason);
+        }
+
         PulseMetrics.Closed(Role);
         _closed.TrySetResult();
     }

@@ -35,7 +35,9 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     private readonly Channel<Message> _incoming;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
+    private readonly long _number;
     private ConnectionClosedException? _closedException;
+    private string? _id;
 
     internal WebSocketConnection(
         IDuplexPipe transport,
@@ -60,7 +62,7 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
             FullMode = BoundedChannelFullMode.Wait,
         });
         _logger = options.ConnectionLogger;
-        Id = NewId();
+        _number = Interlocked.Increment(ref s_nextId);
         Request = request;
         Response = response;
         RemoteEndPoint = remoteEndPoint;
@@ -68,7 +70,8 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     }
 
     /// <summary>An identifier unique within this process, for logs.</summary>
-    public string Id { get; }
+    // Formatted on first use: with logging off, most connections never need it.
+    public string Id => _id ??= FormatId(_number);
 
     /// <summary>Which end of the connection this object speaks for.</summary>
     public Role Role => _protocol.Role;
@@ -208,12 +211,8 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     /// <inheritdoc/>
     public override string ToString() => $"{Role} connection {Id} {Path} from {RemoteEndPoint}";
 
-    private static string NewId()
-    {
-        // Sortable, short and unique within the process: a process-random prefix would add nothing for logs.
-        var n = Interlocked.Increment(ref s_nextId);
-        return string.Create(null, stackalloc char[16], $"{Environment.ProcessId:x}-{n:x}");
-    }
+    // Sortable, short and unique within the process: a process-random prefix would add nothing for logs.
+    private static string FormatId(long n) => string.Create(null, stackalloc char[16], $"{Environment.ProcessId:x}-{n:x}");
 
     private ConnectionClosedException ClosedExceptionFromState()
     {
