@@ -1,8 +1,8 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Pulse.Internal;
 using Pulse.Protocol;
 
 namespace Pulse;
@@ -32,7 +32,7 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     private readonly Action _abortTransport;
     private readonly WebSocketProtocol _protocol;
     private readonly ConnectionOptions _options;
-    private readonly Channel<Message> _incoming;
+    private readonly MessageQueue _incoming;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
     private readonly long _number;
@@ -54,13 +54,7 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
         _abortTransport = abortTransport;
         _options = options;
         _protocol = new WebSocketProtocol(role, options.MaxMessageSize, compression, options.Compression);
-        _incoming = Channel.CreateBounded<Message>(new BoundedChannelOptions(options.MaxQueue)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            AllowSynchronousContinuations = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _incoming = new MessageQueue(options.MaxQueue);
         _logger = options.ConnectionLogger;
         _number = Interlocked.Increment(ref s_nextId);
         Request = request;
@@ -153,7 +147,7 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken = default)
     {
-        var reader = _incoming.Reader;
+        var reader = _incoming;
         while (true)
         {
             if (reader.TryRead(out var message))
@@ -176,7 +170,7 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     {
         // Reads the queue itself rather than through ReceiveAsync: a normal close ends the loop without throwing
         // (and rethrowing) ConnectionClosedOkException, which cost two exceptions with stack traces per connection.
-        var reader = _incoming.Reader;
+        var reader = _incoming;
         while (true)
         {
             while (reader.TryRead(out var message))
