@@ -17,10 +17,26 @@ internal static class AllocationProbe
         var port = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 0;
         var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 60;
         var messages = 0L;
+        var opened = 0L;
+        var exceptions = 0L;
+
+        // Counts every exception thrown in the process (caught or not): a normal open and close should throw none.
+        // The first of each type is printed with its stack, to find where it comes from.
+        var seenExceptions = new ConcurrentDictionary<string, byte>();
+        AppDomain.CurrentDomain.FirstChanceException += (_, e) =>
+        {
+            Interlocked.Increment(ref exceptions);
+            var key = e.Exception.GetType().FullName + " " + e.Exception.TargetSite;
+            if (seenExceptions.TryAdd(key, 0))
+            {
+                Console.WriteLine($"first-chance {e.Exception.GetType().FullName}: {e.Exception.Message}\n{Environment.StackTrace}");
+            }
+        };
         var room = new ConcurrentDictionary<WebSocketConnection, byte>();
         await using var server = await WebSocketServer.StartAsync(
             async connection =>
             {
+                Interlocked.Increment(ref opened);
                 if (connection.Path == "/broadcast")
                 {
                     room.TryAdd(connection, 0);
@@ -55,14 +71,16 @@ internal static class AllocationProbe
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
 
         // Counted once a second, so the summary can leave out the connection set-up and the warm-up.
-        var samples = new List<(long Messages, long Bytes, int Gen0)>();
+        var samples = new List<(long Messages, long Bytes, int Gen0, long Opened, long Exceptions)>();
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < until && !stop.Task.IsCompleted)
         {
             await Task.WhenAny(stop.Task, Task.Delay(1000));
-            var sample = (Interlocked.Read(ref messages), GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0));
+            var sample = (Interlocked.Read(ref messages), GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), Interlocked.Read(ref opened), Interlocked.Read(ref exceptions));
             samples.Add(sample);
-            var previous = samples.Count > 1 ? samples[^2] : (0, 0, 0);
+            var previous = samples.Count > 1 ? samples[^2] : (0, 0, 0, 0, 0);
+            var connected = sample.Item4 - previous.Item4;
+            var thrown = sample.Item5 - previous.Item5;
             var handled = sample.Item1 - previous.Item1;
             var open = server.Connections.Count;
 
@@ -76,7 +94,7 @@ internal static class AllocationProbe
             var generations = GC.GetGCMemoryInfo(GCKind.FullBlocking).GenerationInfo;
             var pinned = generations.Length > 4 ? generations[4].SizeAfterBytes : 0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{handled,10:N0} msgs  {(sample.Item2 - previous.Item2) / 1024.0,12:N0} KiB allocated  {(handled > 0 ? (sample.Item2 - previous.Item2) / (double)handled : 0),8:N1} B/msg  gen0 GCs {sample.Item3 - previous.Item3}  open {open,6:N0}  live heap {live / 1024.0,10:N0} KiB (pinned {pinned / 1024.0,8:N0})  RSS {rss / 1024.0,10:N0} KiB"));
+                $"{handled,10:N0} msgs  {(sample.Item2 - previous.Item2) / 1024.0,12:N0} KiB allocated  {(handled > 0 ? (sample.Item2 - previous.Item2) / (double)handled : 0),8:N1} B/msg  gen0 GCs {sample.Item3 - previous.Item3}  opened {connected,6:N0} ({(connected > 0 ? (sample.Item2 - previous.Item2) / (double)connected : 0),8:N0} B/conn, {(connected > 0 ? thrown / (double)connected : 0),4:N1} exc/conn)  open {open,6:N0}  live heap {live / 1024.0,10:N0} KiB (pinned {pinned / 1024.0,8:N0})  RSS {rss / 1024.0,10:N0} KiB"));
         }
 
         return 0;

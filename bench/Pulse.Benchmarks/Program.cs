@@ -8,10 +8,10 @@ if (args is ["allocations", ..])
     return await AllocationProbe.RunAsync(args[1..]);
 }
 
-// `trace FILE.nettrace` prints the allocation profile of a trace recorded with the runtime's GC events (AllocationTrace).
+// `trace FILE.nettrace [TOP]` prints the allocation profile of a trace recorded with the runtime's GC events (AllocationTrace).
 if (args is ["trace", var path, ..])
 {
-    return AllocationTrace.Print(path, top: 30);
+    return AllocationTrace.Print(path, top: args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 30);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(MaskingBenchmarks).Assembly).Run(args);

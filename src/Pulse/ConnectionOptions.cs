@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Pulse;
 
@@ -6,6 +7,9 @@ namespace Pulse;
 /// <remarks>Validated once when a server starts or a client connects; an invalid value fails there, naming the option.</remarks>
 public abstract class ConnectionOptions
 {
+    private ILoggerFactory? _loggerFactory;
+    private CachedLogger? _connectionLogger;
+
     // Keepalive
 
     /// <summary>How often to send a ping frame; null disables pings. The default is 20 seconds.</summary>
@@ -44,7 +48,35 @@ public abstract class ConnectionOptions
     // Logging
 
     /// <summary>Where connection events are logged; null logs nothing.</summary>
-    public ILoggerFactory? LoggerFactory { get; set; }
+    public ILoggerFactory? LoggerFactory
+    {
+        get => _loggerFactory;
+        set
+        {
+            _loggerFactory = value;
+            _connectionLogger = null;
+        }
+    }
+
+    /// <summary>
+    /// The connections' logger, created once per factory: asking the factory for it on every handshake cost a
+    /// lookup under its lock and a logger object kept by each connection.
+    /// </summary>
+    internal ILogger ConnectionLogger
+    {
+        get
+        {
+            var factory = _loggerFactory;
+            if (_connectionLogger is { } cached && ReferenceEquals(cached.Factory, factory))
+            {
+                return cached.Logger;
+            }
+
+            var logger = factory?.CreateLogger<WebSocketConnection>() ?? (ILogger)NullLogger<WebSocketConnection>.Instance;
+            _connectionLogger = new CachedLogger(factory, logger);
+            return logger;
+        }
+    }
 
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
@@ -93,4 +125,8 @@ public abstract class ConnectionOptions
 
     private protected ArgumentException Invalid(string name, object? value, string problem) =>
         new($"{GetType().Name}.{name} = {value}: {problem}.", name);
+
+    // Paired with the factory it came from, so a logger is never used for another factory; swapped whole, so
+    // threads racing here see one pair or the other.
+    private sealed record CachedLogger(ILoggerFactory? Factory, ILogger Logger);
 }

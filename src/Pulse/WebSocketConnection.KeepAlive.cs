@@ -1,12 +1,19 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using Pulse.Internal;
 
 namespace Pulse;
 
 public sealed partial class WebSocketConnection
 {
-    private ITimer? _keepAliveTimer;
+    // Deadlines as Stopwatch timestamps, zero when unset, kept on the shared TimerWheel through one entry
+    // that is due at the earlier of the two (see RescheduleLocked).
+    private long _keepAliveDue;
+    private long _closeDue;
+    private bool _closeTimeoutArmed;
+    private bool _deadlinesStopped;
+    private DeadlineEntry? _deadline;
     private uint _lastPingId;
     private uint? _keepAlivePingId;
     private long _keepAlivePingSentAt;
@@ -35,11 +42,74 @@ public sealed partial class WebSocketConnection
     {
         if (_options.PingInterval is { } interval)
         {
-            _keepAliveTimer = TimeProvider.System.CreateTimer(static state => ((WebSocketConnection)state!).OnKeepAliveTimer(), this, interval, Timeout.InfiniteTimeSpan);
+            lock (_lock)
+            {
+                _keepAliveDue = TimerWheel.DueIn(interval);
+                RescheduleLocked();
+            }
         }
     }
 
-    private void StopKeepAlive() => _keepAliveTimer?.Dispose();
+    /// <summary>Takes both deadlines off the wheel for good: the connection is finished.</summary>
+    private void StopDeadlinesLocked()
+    {
+        _deadlinesStopped = true;
+        _keepAliveDue = _closeDue = 0;
+        if (_deadline is { } entry)
+        {
+            TimerWheel.Shared.Cancel(entry);
+        }
+    }
+
+    /// <summary>Puts the connection's entry on the wheel at its earlier deadline, or takes it off when there is none.</summary>
+    private void RescheduleLocked()
+    {
+        var due = _keepAliveDue == 0 ? _closeDue : _closeDue == 0 ? _keepAliveDue : Math.Min(_keepAliveDue, _closeDue);
+        if (_deadlinesStopped || due == 0)
+        {
+            if (_deadline is { } entry)
+            {
+                TimerWheel.Shared.Cancel(entry);
+            }
+
+            return;
+        }
+
+        TimerWheel.Shared.Schedule(_deadline ??= new DeadlineEntry(this), due);
+    }
+
+    private void OnDeadline()
+    {
+        bool keepAlive, close;
+        lock (_lock)
+        {
+            var now = Stopwatch.GetTimestamp();
+            close = _closeDue != 0 && _closeDue <= now;
+            keepAlive = _keepAliveDue != 0 && _keepAliveDue <= now;
+            if (close)
+            {
+                _closeDue = 0;
+            }
+
+            if (keepAlive)
+            {
+                _keepAliveDue = 0;
+            }
+
+            RescheduleLocked();
+        }
+
+        if (close)
+        {
+            // RFC 6455 §7.1.1: the closing handshake took too long; drop the TCP connection.
+            _abortTransport();
+        }
+
+        if (keepAlive)
+        {
+            OnKeepAliveTimer();
+        }
+    }
 
     private void OnKeepAliveTimer()
     {
@@ -62,13 +132,18 @@ public sealed partial class WebSocketConnection
             _keepAlivePingId = ++_lastPingId;
             _keepAlivePingSentAt = Stopwatch.GetTimestamp();
             WritePingLocked(_keepAlivePingId.Value);
-            _keepAliveTimer!.Change(_options.PingTimeout ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            if (_options.PingTimeout is null)
+            if (_options.PingTimeout is { } timeout)
+            {
+                _keepAliveDue = TimerWheel.DueIn(timeout);
+            }
+            else
             {
                 // Without a timeout nobody waits for this pong: schedule the next ping instead.
                 _keepAlivePingId = null;
-                _keepAliveTimer.Change(_options.PingInterval!.Value, Timeout.InfiniteTimeSpan);
+                _keepAliveDue = TimerWheel.DueIn(_options.PingInterval!.Value);
             }
+
+            RescheduleLocked();
         }
     }
 
@@ -100,7 +175,8 @@ public sealed partial class WebSocketConnection
                 var elapsed = Stopwatch.GetElapsedTime(_keepAlivePingSentAt, now);
                 Latency = elapsed;
                 var untilNext = _options.PingInterval!.Value - elapsed;
-                _keepAliveTimer?.Change(untilNext > TimeSpan.Zero ? untilNext : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+                _keepAliveDue = TimerWheel.DueIn(untilNext > TimeSpan.Zero ? untilNext : TimeSpan.Zero);
+                RescheduleLocked();
             }
 
             if (_userPings is { Count: > 0 } pings)
@@ -132,6 +208,11 @@ public sealed partial class WebSocketConnection
         }
 
         _userPings.Clear();
+    }
+
+    private sealed class DeadlineEntry(WebSocketConnection connection) : TimerWheelEntry
+    {
+        public override void OnDue() => connection.OnDeadline();
     }
 
     private sealed class PendingPing(uint id, long sentAt)

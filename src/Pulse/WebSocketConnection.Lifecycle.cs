@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Pulse.Internal;
 using Pulse.Protocol;
 
@@ -5,8 +6,6 @@ namespace Pulse;
 
 public sealed partial class WebSocketConnection
 {
-    private ITimer? _closeTimer;
-
     /// <summary>
     /// Starts the closing handshake with <paramref name="code"/> and waits until the connection is closed.
     /// Does nothing more than wait if it is already closing.
@@ -37,7 +36,12 @@ public sealed partial class WebSocketConnection
     /// </summary>
     internal async Task RunAsync(Func<WebSocketConnection, Task>? handler)
     {
-        Log.Opened(_logger, Id, Role, RemoteEndPoint?.ToString() ?? "", Path);
+        // Guarded: the arguments (the id, the address as text) cost allocations even when nothing is logged.
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            Log.Opened(_logger, Id, Role, RemoteEndPoint?.ToString() ?? "", Path);
+        }
+
         PulseMetrics.Opened(Role);
         StartKeepAlive();
 
@@ -121,17 +125,24 @@ public sealed partial class WebSocketConnection
     private void ArmCloseTimeoutLocked()
     {
         // RFC 6455 §7.1.1: the closing handshake must not hang forever on a peer that stopped answering.
-        _closeTimer ??= TimeProvider.System.CreateTimer(
-            static state => ((WebSocketConnection)state!)._abortTransport(),
-            this,
-            _options.CloseTimeout,
-            Timeout.InfiniteTimeSpan);
+        // Armed once, like the timer it replaces; aborting the transport ends it (see OnDeadline).
+        if (_closeTimeoutArmed)
+        {
+            return;
+        }
+
+        _closeTimeoutArmed = true;
+        _closeDue = TimerWheel.DueIn(_options.CloseTimeout);
+        RescheduleLocked();
     }
 
     private void Finish()
     {
-        StopKeepAlive();
-        _closeTimer?.Dispose();
+        lock (_lock)
+        {
+            StopDeadlinesLocked();
+        }
+
         try
         {
             _transport.Output.Complete();
@@ -156,8 +167,12 @@ public sealed partial class WebSocketConnection
             _protocol.Dispose();
         }
 
-        var status = CloseStatus ?? new CloseFrame(CloseCode.AbnormalClosure, "");
-        Log.Closed(_logger, Id, RemoteEndPoint?.ToString() ?? "", (int)status.Code, status.Reason);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var status = CloseStatus ?? new CloseFrame(CloseCode.AbnormalClosure, "");
+            Log.Closed(_logger, Id, RemoteEndPoint?.ToString() ?? "", (int)status.Code, status.Reason);
+        }
+
         PulseMetrics.Closed(Role);
         _closed.TrySetResult();
     }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Threading.Channels;
 using Pulse.Internal;
 using Pulse.Protocol;
 
@@ -65,7 +64,7 @@ public sealed partial class WebSocketConnection
                         switch (received.Kind)
                         {
                             case ProtocolEventKind.Data:
-                                if (Assemble(received) is { } message && !_discardIncoming && !_incoming.Writer.TryWrite(message))
+                                if (Assemble(received) is { } message && !_discardIncoming && !_incoming.TryWrite(message))
                                 {
                                     // The handler may be waiting for its own output to drain: never wait with a batch held.
                                     EndBatch(ref batch);
@@ -104,7 +103,7 @@ public sealed partial class WebSocketConnection
                 await WaitForOutgoingRoomAsync().ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or ChannelClosedException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
             // The transport ended under us (reset, abort, close timeout; Kestrel's ConnectionResetException and
             // ConnectionAbortedException are an IOException and an OperationCanceledException): the state below says how.
@@ -122,7 +121,7 @@ public sealed partial class WebSocketConnection
                 _closedException ??= ConnectionClosedException.Create(_protocol.CloseReceived, _protocol.CloseSent, _protocol.ReceivedThenSent);
             }
 
-            _incoming.Writer.TryComplete();
+            _incoming.Complete();
         }
     }
 
@@ -171,7 +170,7 @@ public sealed partial class WebSocketConnection
 
         try
         {
-            await _incoming.Writer.WriteAsync(message, token).ConfigureAwait(false);
+            await _incoming.WriteAsync(message, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_discardIncoming || _closingFromHere)
         {

@@ -1,9 +1,8 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using Pulse.Internal;
 using Pulse.Protocol;
 
 namespace Pulse;
@@ -33,10 +32,12 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     private readonly Action _abortTransport;
     private readonly WebSocketProtocol _protocol;
     private readonly ConnectionOptions _options;
-    private readonly Channel<Message> _incoming;
+    private readonly MessageQueue _incoming;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
+    private readonly long _number;
     private ConnectionClosedException? _closedException;
+    private string? _id;
 
     internal WebSocketConnection(
         IDuplexPipe transport,
@@ -53,15 +54,9 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
         _abortTransport = abortTransport;
         _options = options;
         _protocol = new WebSocketProtocol(role, options.MaxMessageSize, compression, options.Compression);
-        _incoming = Channel.CreateBounded<Message>(new BoundedChannelOptions(options.MaxQueue)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            AllowSynchronousContinuations = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _logger = options.LoggerFactory?.CreateLogger<WebSocketConnection>() ?? NullLogger<WebSocketConnection>.Instance;
-        Id = NewId();
+        _incoming = new MessageQueue(options.MaxQueue);
+        _logger = options.ConnectionLogger;
+        _number = Interlocked.Increment(ref s_nextId);
         Request = request;
         Response = response;
         RemoteEndPoint = remoteEndPoint;
@@ -69,7 +64,8 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     }
 
     /// <summary>An identifier unique within this process, for logs.</summary>
-    public string Id { get; }
+    // Formatted on first use: with logging off, most connections never need it.
+    public string Id => _id ??= FormatId(_number);
 
     /// <summary>Which end of the connection this object speaks for.</summary>
     public Role Role => _protocol.Role;
@@ -151,7 +147,7 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken = default)
     {
-        var reader = _incoming.Reader;
+        var reader = _incoming;
         while (true)
         {
             if (reader.TryRead(out var message))
@@ -172,19 +168,26 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     /// </summary>
     public async IAsyncEnumerator<Message> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
+        // Reads the queue itself rather than through ReceiveAsync: a normal close ends the loop without throwing
+        // (and rethrowing) ConnectionClosedOkException, which cost two exceptions with stack traces per connection.
+        var reader = _incoming;
         while (true)
         {
-            Message message;
-            try
+            while (reader.TryRead(out var message))
             {
-                message = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (ConnectionClosedOkException)
-            {
-                yield break;
+                yield return message;
             }
 
-            yield return message;
+            if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var closed = _closedException ?? ClosedExceptionFromState();
+                if (closed is ConnectionClosedOkException)
+                {
+                    yield break;
+                }
+
+                throw closed;
+            }
         }
     }
 
@@ -202,12 +205,8 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     /// <inheritdoc/>
     public override string ToString() => $"{Role} connection {Id} {Path} from {RemoteEndPoint}";
 
-    private static string NewId()
-    {
-        // Sortable, short and unique within the process: a process-random prefix would add nothing for logs.
-        var n = Interlocked.Increment(ref s_nextId);
-        return string.Create(null, stackalloc char[16], $"{Environment.ProcessId:x}-{n:x}");
-    }
+    // Sortable, short and unique within the process: a process-random prefix would add nothing for logs.
+    private static string FormatId(long n) => string.Create(null, stackalloc char[16], $"{Environment.ProcessId:x}-{n:x}");
 
     private ConnectionClosedException ClosedExceptionFromState()
     {

@@ -174,6 +174,40 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task NormalClose_AwaitForeachEndsWithoutThrowingTheCloseException()
+    {
+        // Exceptions are recorded process-wide, but only this connection's own close exception is looked for.
+        var thrown = new ConcurrentQueue<Exception>();
+        void Record(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e) => thrown.Enqueue(e.Exception);
+        var thrownByLoop = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        AppDomain.CurrentDomain.FirstChanceException += Record;
+        try
+        {
+            await using var server = await LoopbackServer.StartAsync(async ws =>
+            {
+                await foreach (var _ in ws)
+                {
+                }
+
+                // ReceiveAsync after the end throws the connection's one close exception: had the loop thrown it
+                // too, it would already be among those recorded.
+                var before = thrown.ToArray();
+                var closed = await Assert.ThrowsAsync<ConnectionClosedOkException>(() => ws.ReceiveAsync().AsTask());
+                thrownByLoop.TrySetResult(before.Any(e => ReferenceEquals(e, closed)));
+            });
+            var client = await WebSocketClient.ConnectAsync(server.Uri()).DefaultTimeout();
+
+            await client.CloseAsync().DefaultTimeout();
+
+            Assert.False(await thrownByLoop.Task.DefaultTimeout());
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Record;
+        }
+    }
+
+    [Fact]
     public async Task HandlerReturns_ClientLoopEndsQuietlyWith1000()
     {
         await using var server = await LoopbackServer.StartAsync(ws => ws.SendAsync("only this").AsTask());

@@ -16,6 +16,11 @@ internal sealed partial class WebSocketUpgradeMiddleware(ConnectionDelegate next
     {
         var input = context.Transport.Input;
         ReadResult result;
+        WebSocketEndpoint? upgradeTo = null;
+        HandshakeRequest? upgradeRequest = null;
+
+        // The deadline covers reading the head only; it is disposed before the upgrade runs, so an open
+        // connection does not keep its CancellationTokenSource and timer until the deadline passes.
         using (var deadline = new CancellationTokenSource(registry.HandshakeTimeout))
         {
             while (true)
@@ -43,12 +48,18 @@ internal sealed partial class WebSocketUpgradeMiddleware(ConnectionDelegate next
                 if (status == HttpParseStatus.Complete && IsWebSocketUpgrade(request!) && registry.Find(request!) is { } endpoint)
                 {
                     input.AdvanceTo(buffer.Start);
-                    await UpgradeAsync(context, endpoint, request!).ConfigureAwait(false);
-                    return;
+                    upgradeTo = endpoint;
+                    upgradeRequest = request;
                 }
 
                 break;
             }
+        }
+
+        if (upgradeTo is not null)
+        {
+            await UpgradeAsync(context, upgradeTo, upgradeRequest!).ConfigureAwait(false);
+            return;
         }
 
         // Not ours: the HTTP pipeline gets the read still in progress, so it sees every byte we looked at.

@@ -37,7 +37,7 @@ public sealed class HttpHeaders : IEnumerable<KeyValuePair<string, string>>
     }
 
     /// <summary>Whether a field named <paramref name="name"/> is present.</summary>
-    public bool Contains(string name) => _fields.Exists(f => string.Equals(f.Key, name, StringComparison.OrdinalIgnoreCase));
+    public bool Contains(string name) => FirstValue(name) is not null;
 
     /// <summary>Every value of <paramref name="name"/>, in order.</summary>
     public IEnumerable<string> GetValues(string name)
@@ -49,6 +49,60 @@ public sealed class HttpHeaders : IEnumerable<KeyValuePair<string, string>>
                 yield return value;
             }
         }
+    }
+
+    /// <summary>How many fields are named <paramref name="name"/>; unlike <see cref="GetValues"/>, allocates nothing.</summary>
+    internal int CountOf(string name)
+    {
+        var count = 0;
+        foreach (var (key, _) in _fields)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The first value of <paramref name="name"/>, or null when absent.</summary>
+    internal string? FirstValue(string name)
+    {
+        foreach (var (key, value) in _fields)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether a list header such as <c>Connection: keep-alive, Upgrade</c> holds <paramref name="token"/> in any of
+    /// its field lines, ignoring case. Every handshake asks this, so it reads the values in place.
+    /// </summary>
+    internal bool ListContains(string name, string token)
+    {
+        foreach (var (key, value) in _fields)
+        {
+            if (!string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            foreach (var range in value.AsSpan().Split(','))
+            {
+                if (HttpSyntax.TrimOws(value.AsSpan()[range]).Equals(token, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <inheritdoc/>

@@ -96,7 +96,15 @@ public static class HttpParser
             throw new ArgumentException($"The Content-Length header says {contentLength} but the body has {bodyLength} bytes.", nameof(response));
         }
 
-        Write(output, $"HTTP/1.1 {response.StatusCode.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}\r\n");
+        output.Write("HTTP/1.1 "u8);
+        var code = output.GetSpan(3);
+        code[0] = (byte)('0' + (response.StatusCode / 100));
+        code[1] = (byte)('0' + (response.StatusCode / 10 % 10));
+        code[2] = (byte)('0' + (response.StatusCode % 10));
+        output.Advance(3);
+        output.Write(" "u8);
+        Write(output, response.ReasonPhrase);
+        output.Write("\r\n"u8);
         WriteFields(output, response.Headers, nameof(response));
 
         // RFC 9110 §8.6: a server must not send Content-Length in a 1xx or 204 response, so an empty body there
@@ -125,7 +133,11 @@ public static class HttpParser
                 throw new ArgumentException($"The value of the {name} header holds a character outside Latin-1 or a control character such as CR or LF.", paramName);
             }
 
-            Write(output, $"{name}: {value}\r\n");
+            // In pieces: a string per line would be garbage on every handshake.
+            Write(output, name);
+            output.Write(": "u8);
+            Write(output, value);
+            output.Write("\r\n"u8);
         }
     }
 
@@ -251,9 +263,9 @@ public static class HttpParser
             return versionError;
         }
 
-        method = Encoding.ASCII.GetString(methodBytes);
-        target = Encoding.ASCII.GetString(targetBytes);
-        version = Encoding.ASCII.GetString(versionBytes);
+        method = methodBytes.SequenceEqual("GET"u8) ? "GET" : Encoding.ASCII.GetString(methodBytes);
+        target = HeaderStrings.Target(targetBytes);
+        version = versionBytes.SequenceEqual("HTTP/1.1"u8) ? "HTTP/1.1" : Encoding.ASCII.GetString(versionBytes);
         return null;
     }
 
@@ -354,7 +366,7 @@ public static class HttpParser
             }
         }
 
-        headers.Add(Encoding.ASCII.GetString(name), Encoding.Latin1.GetString(value));
+        headers.Add(HeaderStrings.Name(name, out var known), HeaderStrings.Value(known, value));
         return null;
     }
 

@@ -60,19 +60,19 @@ public sealed class ServerHandshake
         }
 
         // RFC 9112 §3.2: a request without exactly one Host header gets 400.
-        var hostCount = headers.GetValues("Host").Count();
+        var hostCount = headers.CountOf("Host");
         if (hostCount != 1)
         {
             return Refuse(400, hostCount == 0 ? "missing Host header" : "more than one Host header");
         }
 
         // RFC 9110 §15.5.22: a 426 must say which protocol to upgrade to, and §7.8 pairs Upgrade with Connection.
-        if (!HttpSyntax.ListContains(headers.GetValues("Upgrade"), "websocket"))
+        if (!headers.ListContains("Upgrade", "websocket"))
         {
             return UpgradeRequired("the request is not a WebSocket upgrade (Upgrade: websocket is missing)");
         }
 
-        if (!HttpSyntax.ListContains(headers.GetValues("Connection"), "upgrade"))
+        if (!headers.ListContains("Connection", "upgrade"))
         {
             return Refuse(400, "the Connection header must include upgrade");
         }
@@ -85,13 +85,14 @@ public sealed class ServerHandshake
             return UpgradeRequired(version is null ? "missing Sec-WebSocket-Version header" : "Sec-WebSocket-Version must be 13");
         }
 
-        var keys = headers.GetValues("Sec-WebSocket-Key").ToList();
-        if (keys.Count != 1)
+        var keyCount = headers.CountOf("Sec-WebSocket-Key");
+        if (keyCount != 1)
         {
-            return Refuse(400, keys.Count == 0 ? "missing Sec-WebSocket-Key header" : "more than one Sec-WebSocket-Key header");
+            return Refuse(400, keyCount == 0 ? "missing Sec-WebSocket-Key header" : "more than one Sec-WebSocket-Key header");
         }
 
-        if (!WebSocketAccept.IsValidKey(keys[0]))
+        var key = headers.FirstValue("Sec-WebSocket-Key")!;
+        if (!WebSocketAccept.IsValidKey(key))
         {
             return Refuse(400, "invalid Sec-WebSocket-Key header; expected 16 bytes in base64");
         }
@@ -112,25 +113,36 @@ public sealed class ServerHandshake
             }
         }
 
-        var offered = HttpSyntax.ListElements(headers.GetValues("Sec-WebSocket-Protocol"));
-        if (offered.Find(element => !HttpSyntax.IsToken(element)) is not null)
+        // Most clients offer neither subprotocols nor extensions: those handshakes skip the lists altogether.
+        string? subprotocol = null;
+        if (headers.Contains("Sec-WebSocket-Protocol"))
         {
-            return Refuse(400, "invalid Sec-WebSocket-Protocol header; expected a list of tokens");
+            var offered = HttpSyntax.ListElements(headers.GetValues("Sec-WebSocket-Protocol"));
+            if (offered.Find(element => !HttpSyntax.IsToken(element)) is not null)
+            {
+                return Refuse(400, "invalid Sec-WebSocket-Protocol header; expected a list of tokens");
+            }
+
+            // RFC 6455 §4.2.2 /subprotocol/: the server picks one of the client's, or none ("null") when none fits;
+            // we pick by the server's preference, as the server knows which of its protocols is best.
+            subprotocol = Array.Find(_subprotocols, offered.Contains);
         }
 
-        // RFC 6455 §4.2.2 /subprotocol/: the server picks one of the client's, or none ("null") when none fits;
-        // we pick by the server's preference, as the server knows which of its protocols is best.
-        var subprotocol = Array.Find(_subprotocols, offered.Contains);
-
-        if (!ExtensionOffer.TryParse(headers.GetValues("Sec-WebSocket-Extensions"), out var extensionOffers, out var extensionError))
+        IReadOnlyList<ExtensionOffer> extensionOffers = [];
+        if (headers.Contains("Sec-WebSocket-Extensions"))
         {
-            return Refuse(400, $"invalid Sec-WebSocket-Extensions header: {extensionError}");
+            if (!ExtensionOffer.TryParse(headers.GetValues("Sec-WebSocket-Extensions"), out var offers, out var extensionError))
+            {
+                return Refuse(400, $"invalid Sec-WebSocket-Extensions header: {extensionError}");
+            }
+
+            extensionOffers = offers;
         }
 
         var responseHeaders = new HttpHeaders();
         responseHeaders.Add("Upgrade", "websocket");
         responseHeaders.Add("Connection", "Upgrade");
-        responseHeaders.Add("Sec-WebSocket-Accept", WebSocketAccept.Compute(keys[0]));
+        responseHeaders.Add("Sec-WebSocket-Accept", WebSocketAccept.Compute(key));
         if (subprotocol is not null)
         {
             responseHeaders.Add("Sec-WebSocket-Protocol", subprotocol);

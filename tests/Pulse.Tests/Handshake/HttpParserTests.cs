@@ -28,6 +28,29 @@ public class HttpParserTests
     private static readonly byte[] s_frame = [0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58];
 
     [Fact]
+    public void TryParseRequest_KeepsTheSpellingReceived_AndEachValueAsSent()
+    {
+        // Names and values come from shared strings when they repeat: the text must still be exactly what was sent.
+        var heads = new[]
+        {
+            "GET /a HTTP/1.1\r\nHost: one.example\r\nUPGRADE: websocket\r\nconnection: Upgrade\r\nX-Custom: 1\r\n\r\n",
+            "GET /b HTTP/1.1\r\nHost: two.example\r\nUpgrade: WebSocket\r\nconnection: upgrade\r\nX-Custom: 1\r\n\r\n",
+            "GET /b HTTP/1.1\r\nHost: two.example\r\nUpgrade: WebSocket\r\nConnection: upgrade\r\nx-custom: 2\r\n\r\n",
+        };
+
+        foreach (var head in heads)
+        {
+            var input = new ReadOnlySequence<byte>(Latin1(head));
+
+            Assert.Equal(HttpParseStatus.Complete, HttpParser.TryParseRequest(ref input, out var request, out _));
+
+            var expected = head.Split("\r\n").Skip(1).TakeWhile(line => line.Length > 0).Select(line => line.Split(": ")).Select(p => $"{p[0]}={p[1]}");
+            Assert.Equal(expected, request!.Headers.Select(f => $"{f.Key}={f.Value}"));
+            Assert.Equal(head[4..6], request.Target);
+        }
+    }
+
+    [Fact]
     public void TryParseRequest_ValidHead_ParsesRequestLineAndFields()
     {
         var input = new ReadOnlySequence<byte>(Latin1(RequestHead));
