@@ -132,6 +132,15 @@ internal sealed class Subscriptions
         }
     }
 
+    /// <summary>
+    /// A live publication on a channel set up for it, and not a duplicate: recorded as delivered (true).
+    /// False, with nothing changed, for every other case, which <see cref="Offer"/> then decides.
+    /// </summary>
+    public bool TryAcceptLive(string channel, string epoch, Publication publication) =>
+        _byChannel.TryGetValue(channel, out var subscription)
+        && subscription.State == SubscriptionState.Subscribed
+        && Accept(subscription, epoch, publication);
+
     private static bool Accept(Subscription subscription, string epoch, Publication publication)
     {
         if (string.Equals(epoch, subscription.Epoch, StringComparison.Ordinal) && publication.Offset <= subscription.LastOffset)

@@ -17,7 +17,7 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
 {
     internal static IEnvelopeCodec[] Codecs { get; } = [new JsonEnvelopeCodec(), new ProtobufEnvelopeCodec()];
 
-    private readonly ConcurrentDictionary<string, ChannelMembers> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ChannelMembers<HubConnection>> _channels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HubConnection> _connections = new(StringComparer.Ordinal);
     private readonly HubTokens? _tokens;
     private readonly ILogger _logger;
@@ -197,9 +197,11 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
     {
         if (_channels.TryGetValue(channel, out var members))
         {
+            // One clock reading for the whole fan-out: a delivery is the session's bookkeeping and a shared frame.
+            var now = Now();
             foreach (var connection in members.Snapshot)
             {
-                connection.Deliver(channel, epoch, publication);
+                connection?.Deliver(channel, epoch, publication, now);
             }
         }
     }
@@ -211,7 +213,7 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
         {
             foreach (var connection in members.Snapshot)
             {
-                connection.DeliverJoinLeave(channel, join, info);
+                connection?.DeliverJoinLeave(channel, join, info);
             }
         }
     }
@@ -287,7 +289,10 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
 
             foreach (var connection in members.Snapshot)
             {
-                _ = RefreshPresenceAsync(channel, connection);
+                if (connection is not null)
+                {
+                    _ = RefreshPresenceAsync(channel, connection);
+                }
             }
         }
 
@@ -306,43 +311,6 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Log.PresenceRefreshFailed(_logger, channel, e);
-        }
-    }
-
-    /// <summary>One channel's local subscribers: a copy-on-write array for lock-free fan-out, and a gate for broker calls.</summary>
-    private sealed class ChannelMembers
-    {
-        private HubConnection[] _members = [];
-
-        public SemaphoreSlim Gate { get; } = new(1, 1);
-
-        public bool BrokerSubscribed { get; set; }
-
-        public HubConnection[] Snapshot => Volatile.Read(ref _members);
-
-        public int Count => Snapshot.Length;
-
-        public void Add(HubConnection connection)
-        {
-            lock (this)
-            {
-                _members = [.. _members, connection];
-            }
-        }
-
-        public bool Remove(HubConnection connection)
-        {
-            lock (this)
-            {
-                var index = Array.IndexOf(_members, connection);
-                if (index < 0)
-                {
-                    return false;
-                }
-
-                _members = [.. _members[..index], .. _members[(index + 1)..]];
-                return true;
-            }
         }
     }
 }
