@@ -8,7 +8,7 @@ public sealed class ChannelMembersTests
     [Fact]
     public void JoinsAndLeaves_SnapshotHoldsExactlyTheMembers()
     {
-        var members = new ChannelMembers<object>();
+        var members = new ChannelMembers<object>("chat");
         var all = Enumerable.Range(0, 100).Select(_ => new object()).ToArray();
         foreach (var member in all)
         {
@@ -29,7 +29,7 @@ public sealed class ChannelMembersTests
     [Fact]
     public void OlderSnapshot_SeesItsMembersOrNulls_NeverNewcomers()
     {
-        var members = new ChannelMembers<object>();
+        var members = new ChannelMembers<object>("chat");
         var first = Enumerable.Range(0, 5).Select(_ => new object()).ToArray();
         foreach (var member in first)
         {
@@ -52,7 +52,7 @@ public sealed class ChannelMembersTests
     [Fact]
     public void EveryoneLeaves_ThenJoins_Counted()
     {
-        var members = new ChannelMembers<object>();
+        var members = new ChannelMembers<object>("chat");
         var all = Enumerable.Range(0, 50).Select(_ => new object()).ToArray();
         foreach (var member in all)
         {

@@ -81,4 +81,25 @@ public sealed class LiveDeliveryTests
         driver.Deliver("chat", Requests.Pub(42));
         Assert.IsType<CloseConnection>(Assert.Single(driver.Effects()));
     }
+
+    [Fact]
+    public void SameChannelInstance_AcrossUnsubscribeAndResubscribe_FollowsTheCurrentSubscription()
+    {
+        // The node passes one string instance per channel; the session remembers its subscription by it.
+        var channel = new string("chat".AsSpan());
+        var driver = SessionDriver.NewSubscribedSession("chat", offset: 41);
+        Assert.True(driver.Session.TryDeliverLive(channel, "e1", Requests.Pub(42), driver.NowMs));
+
+        driver.Receive(Requests.Unsubscribe("u1", "chat"));
+        var unsubscribe = Assertions.AssertCall<UnsubscribeRequest>(driver.Effects());
+        Assert.False(driver.Session.TryDeliverLive(channel, "e1", Requests.Pub(43), driver.NowMs));
+        driver.Complete(new DoneResult(unsubscribe.Number));
+        driver.Effects();
+        Assert.False(driver.Session.TryDeliverLive(channel, "e1", Requests.Pub(44), driver.NowMs));
+
+        driver.Subscribe("chat", new("e2", 5));
+        driver.Effects();
+        Assert.False(driver.Session.TryDeliverLive(channel, "e2", Requests.Pub(5), driver.NowMs));
+        Assert.True(driver.Session.TryDeliverLive(channel, "e2", Requests.Pub(6), driver.NowMs));
+    }
 }

@@ -10,7 +10,7 @@ namespace Pulse.Hub.Hosting;
 /// slot to null (leaving); growing and compacting make a new array. So a reader holding an older view sees
 /// each member it had, or a null in its place: readers skip nulls.
 /// </remarks>
-internal sealed class ChannelMembers<TMember>
+internal sealed class ChannelMembers<TMember>(string name)
     where TMember : class
 {
     private readonly Lock _lock = new();
@@ -18,6 +18,9 @@ internal sealed class ChannelMembers<TMember>
     private int _length;
     private int _count;
     private View _view = new([], 0);
+
+    /// <summary>The channel's name: one instance for every fan-out, which sessions recognize by reference.</summary>
+    public string Name { get; } = name;
 
     public SemaphoreSlim Gate { get; } = new(1, 1);
 

@@ -87,7 +87,7 @@ public sealed partial class HubNode
                 return new EngineFailure(request.Number, ErrorCode.LimitExceeded, "too many channels on this node");
             }
 
-            members ??= _channels.GetOrAdd(channel, static _ => new ChannelMembers<HubConnection>());
+            members ??= _channels.GetOrAdd(channel, static name => new ChannelMembers<HubConnection>(name));
             await members.Gate.WaitAsync().ConfigureAwait(false);
             try
             {

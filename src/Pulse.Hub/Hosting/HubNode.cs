@@ -201,7 +201,7 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
             var now = Now();
             foreach (var connection in members.Snapshot)
             {
-                connection?.Deliver(channel, epoch, publication, now);
+                connection?.Deliver(members.Name, epoch, publication, now);
             }
         }
     }
