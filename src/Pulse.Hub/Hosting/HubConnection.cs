@@ -103,7 +103,7 @@ internal sealed class HubConnection
         }
     }
 
-    /// <summary>A publication for this connection's session; <paramref name="nowMs"/> is read once per fan-out.</summary>
+    /// <summary>A publication for this connection's session; <paramref name="nowMs"/> is the fan-out's recent clock reading.</summary>
     public void Deliver(string channel, string epoch, Publication publication, long nowMs)
     {
         lock (_lock)
