@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -193,6 +194,9 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
     // Broker deliveries (IBrokerHandler): for one channel they come in offset order.
 
     /// <inheritdoc/>
+    // Fully optimized from the first call: it is called per publication but loops per subscriber, so tiering would
+    // run a big fan-out in instrumented or on-stack-replaced code for a long while.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void IBrokerHandler.HandlePublication(string channel, string epoch, Publication publication)
     {
         if (_channels.TryGetValue(channel, out var members))
