@@ -27,6 +27,18 @@ public sealed partial class Session
         }
     }
 
+    /// <summary>
+    /// <see cref="Deliver"/>'s common case without an effect: the session is subscribed, the publication is the
+    /// next one and needs no ack. Then the session records it as delivered and returns true, and the caller sends
+    /// the shared <c>message</c> frame itself (a fan-out allocates nothing per recipient). Otherwise nothing
+    /// changed and it returns false: call <see cref="Deliver"/>, which handles every case.
+    /// </summary>
+    internal bool TryDeliverLive(string channel, string epoch, Publication publication, long nowMs) =>
+        !publication.AckRequired
+        && !IsInert
+        && !(_identity?.ExpiresAtMs is { } expiresAtMs && nowMs >= expiresAtMs)
+        && _subscriptions.TryAcceptLive(channel, epoch, publication);
+
     /// <summary>A client joined or left a channel this session is subscribed to.</summary>
     public void DeliverJoinLeave(string channel, bool join, ClientInfo info, long nowMs)
     {

@@ -17,6 +17,11 @@ internal sealed class Subscriptions
     private readonly HashSet<string> _channels = new(StringComparer.Ordinal);
     private readonly int _bufferLimit;
 
+    // The subscription TryAcceptLive found last, by the channel string's reference: a fan-out passes the node's one
+    // instance of a channel's name for every publication, so the steady state skips hashing and the dictionary.
+    private string? _liveChannel;
+    private Subscription? _liveSubscription;
+
     public Subscriptions(int bufferLimit)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bufferLimit);
@@ -61,6 +66,7 @@ internal sealed class Subscriptions
         };
         _byChannel.Add(channel, subscription);
         _channels.Add(channel);
+        ForgetLive();
         return subscription;
     }
 
@@ -94,12 +100,14 @@ internal sealed class Subscriptions
 
     public bool Remove(string channel)
     {
+        ForgetLive();
         _channels.Remove(channel);
         return _byChannel.Remove(channel);
     }
 
     public void Clear()
     {
+        ForgetLive();
         _byChannel.Clear();
         _channels.Clear();
     }
@@ -131,6 +139,28 @@ internal sealed class Subscriptions
                 return Core.Offer.NotSubscribed;
         }
     }
+
+    /// <summary>
+    /// A live publication on a channel set up for it, and not a duplicate: recorded as delivered (true).
+    /// False, with nothing changed, for every other case, which <see cref="Offer"/> then decides.
+    /// </summary>
+    public bool TryAcceptLive(string channel, string epoch, Publication publication)
+    {
+        var subscription = _liveSubscription;
+        if (!ReferenceEquals(channel, _liveChannel))
+        {
+            if (!_byChannel.TryGetValue(channel, out subscription))
+            {
+                return false;
+            }
+
+            (_liveChannel, _liveSubscription) = (channel, subscription);
+        }
+
+        return subscription is { State: SubscriptionState.Subscribed } && Accept(subscription, epoch, publication);
+    }
+
+    private void ForgetLive() => (_liveChannel, _liveSubscription) = (null, null);
 
     private static bool Accept(Subscription subscription, string epoch, Publication publication)
     {

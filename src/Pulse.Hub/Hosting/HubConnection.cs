@@ -103,12 +103,26 @@ internal sealed class HubConnection
         }
     }
 
-    public void Deliver(string channel, string epoch, Publication publication) =>
+    /// <summary>A publication for this connection's session; <paramref name="nowMs"/> is the fan-out's recent clock reading.</summary>
+    public void Deliver(string channel, string epoch, Publication publication, long nowMs)
+    {
+        lock (_lock)
+        {
+            // The common case: no effect, no ack to track, no deadline moved; only the shared frame to queue.
+            if (Session.TryDeliverLive(channel, epoch, publication, nowMs))
+            {
+                HubMetrics.Delivered(publication.Timestamp, nowMs);
+                Socket.TrySend(HubNode.Encode(this, channel, epoch, publication));
+                return;
+            }
+        }
+
         Run(static (session, state, now) =>
         {
             HubMetrics.Delivered(state.publication.Timestamp, now);
             session.Deliver(state.channel, state.epoch, state.publication, now);
         }, (channel, epoch, publication));
+    }
 
     public void DeliverJoinLeave(string channel, bool join, ClientInfo info) =>
         Run(static (session, state, now) => session.DeliverJoinLeave(state.channel, state.join, state.info, now), (channel, join, info));

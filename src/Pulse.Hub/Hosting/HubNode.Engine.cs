@@ -87,7 +87,7 @@ public sealed partial class HubNode
                 return new EngineFailure(request.Number, ErrorCode.LimitExceeded, "too many channels on this node");
             }
 
-            members ??= _channels.GetOrAdd(channel, static _ => new ChannelMembers());
+            members ??= _channels.GetOrAdd(channel, static name => new ChannelMembers<HubConnection>(name));
             await members.Gate.WaitAsync().ConfigureAwait(false);
             try
             {
@@ -186,7 +186,7 @@ public sealed partial class HubNode
             if (members.Count == 0 && members.BrokerSubscribed)
             {
                 members.BrokerSubscribed = false;
-                _channels.TryRemove(new KeyValuePair<string, ChannelMembers>(channel, members));
+                _channels.TryRemove(new KeyValuePair<string, ChannelMembers<HubConnection>>(channel, members));
                 await Broker.UnsubscribeAsync(channel).ConfigureAwait(false);
             }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,7 +18,7 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
 {
     internal static IEnvelopeCodec[] Codecs { get; } = [new JsonEnvelopeCodec(), new ProtobufEnvelopeCodec()];
 
-    private readonly ConcurrentDictionary<string, ChannelMembers> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ChannelMembers<HubConnection>> _channels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HubConnection> _connections = new(StringComparer.Ordinal);
     private readonly HubTokens? _tokens;
     private readonly ILogger _logger;
@@ -193,13 +194,30 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
     // Broker deliveries (IBrokerHandler): for one channel they come in offset order.
 
     /// <inheritdoc/>
+    // Fully optimized from the first call: it is called per publication but loops per subscriber, so tiering would
+    // run a big fan-out in instrumented or on-stack-replaced code for a long while.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void IBrokerHandler.HandlePublication(string channel, string epoch, Publication publication)
     {
         if (_channels.TryGetValue(channel, out var members))
         {
+            // A delivery is the session's bookkeeping and a shared frame, so the clock is read once per 64 of them:
+            // token expiry and the delivery-latency metric stay within about 0.1 ms of each hand-over.
+            var now = Now();
+            var sinceClock = 0;
             foreach (var connection in members.Snapshot)
             {
-                connection.Deliver(channel, epoch, publication);
+                if (connection is null)
+                {
+                    continue;
+                }
+
+                if (++sinceClock == 64)
+                {
+                    (now, sinceClock) = (Now(), 0);
+                }
+
+                connection.Deliver(members.Name, epoch, publication, now);
             }
         }
     }
@@ -211,7 +229,7 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
         {
             foreach (var connection in members.Snapshot)
             {
-                connection.DeliverJoinLeave(channel, join, info);
+                connection?.DeliverJoinLeave(channel, join, info);
             }
         }
     }
@@ -287,7 +305,10 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
 
             foreach (var connection in members.Snapshot)
             {
-                _ = RefreshPresenceAsync(channel, connection);
+                if (connection is not null)
+                {
+                    _ = RefreshPresenceAsync(channel, connection);
+                }
             }
         }
 
@@ -306,43 +327,6 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Log.PresenceRefreshFailed(_logger, channel, e);
-        }
-    }
-
-    /// <summary>One channel's local subscribers: a copy-on-write array for lock-free fan-out, and a gate for broker calls.</summary>
-    private sealed class ChannelMembers
-    {
-        private HubConnection[] _members = [];
-
-        public SemaphoreSlim Gate { get; } = new(1, 1);
-
-        public bool BrokerSubscribed { get; set; }
-
-        public HubConnection[] Snapshot => Volatile.Read(ref _members);
-
-        public int Count => Snapshot.Length;
-
-        public void Add(HubConnection connection)
-        {
-            lock (this)
-            {
-                _members = [.. _members, connection];
-            }
-        }
-
-        public bool Remove(HubConnection connection)
-        {
-            lock (this)
-            {
-                var index = Array.IndexOf(_members, connection);
-                if (index < 0)
-                {
-                    return false;
-                }
-
-                _members = [.. _members[..index], .. _members[(index + 1)..]];
-                return true;
-            }
         }
     }
 }
