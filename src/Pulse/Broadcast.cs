@@ -27,6 +27,12 @@ public static class Broadcast
     public static int Send(IEnumerable<WebSocketConnection> connections, Message message, BroadcastPolicy policy = BroadcastPolicy.CloseSlowConsumer) =>
         Send(connections, PreparedMessage.Create(message), policy);
 
+    /// <summary>
+    /// Begins a <see cref="SendBatch"/> on this thread: until it is disposed, the connections sent to from this thread
+    /// wait to be flushed, then all are flushed by it at once. For a loop that sends to many connections itself.
+    /// </summary>
+    public static SendBatch BeginBatch() => new(DrainBatch.Begin());
+
     /// <summary>Sends a message framed beforehand to every open connection; returns how many it was queued to.</summary>
     public static int Send(IEnumerable<WebSocketConnection> connections, PreparedMessage message, BroadcastPolicy policy = BroadcastPolicy.CloseSlowConsumer)
     {
@@ -35,8 +41,7 @@ public static class Broadcast
         var queued = 0;
 
         // The recipients are flushed by this thread once all have the message, not by a work item each.
-        var batch = DrainBatch.Begin();
-        try
+        using (BeginBatch())
         {
             foreach (var connection in connections)
             {
@@ -44,13 +49,6 @@ public static class Broadcast
                 {
                     queued++;
                 }
-            }
-        }
-        finally
-        {
-            if (batch)
-            {
-                DrainBatch.End();
             }
         }
 

@@ -205,6 +205,9 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
             // token expiry and the delivery-latency metric stay within about 0.1 ms of each hand-over.
             var now = Now();
             var sinceClock = 0;
+
+            // The subscribers are flushed by this thread once all have the message, not by a work item each.
+            using var batch = Broadcast.BeginBatch();
             foreach (var connection in members.Snapshot)
             {
                 if (connection is null)
@@ -227,6 +230,7 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
     {
         if (_channels.TryGetValue(channel, out var members))
         {
+            using var batch = Broadcast.BeginBatch();
             foreach (var connection in members.Snapshot)
             {
                 connection?.DeliverJoinLeave(channel, join, info);
