@@ -112,13 +112,6 @@ public sealed partial class PulseServer : IAsyncDisposable
             }
         });
 
-        // Every handler pulse serve runs is asynchronous and never blocks, so socket completions may run it on
-        // the I/O thread itself: a read is parsed, answered and its output flushed to the socket with no hop
-        // through the thread pool (docs/benchmarks.md: about 1.6 × the broadcast deliveries per CPU-second).
-        // A handler that blocked would stall every connection of its I/O thread; the library's own hosting keeps
-        // Kestrel's default for that reason.
-        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
-
         var app = builder.Build();
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         if (options.Engine == HubEngine.Redis)
