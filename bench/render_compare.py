@@ -47,6 +47,15 @@ def run(*command):
         return "?"
 
 
+def npm_version(package):
+    """The version of an npm peer installed in bench/peers, or "?"."""
+    try:
+        with open(f"bench/peers/node_modules/{package}/package.json") as f:
+            return json.load(f)["version"]
+    except (OSError, ValueError, KeyError):
+        return "?"
+
+
 def machine():
     model = "?"
     hypervisor = False
@@ -56,19 +65,9 @@ def machine():
                 model = line.split(":", 1)[1].strip()
             if line.startswith("flags") and " hypervisor" in line:
                 hypervisor = True
-    uws = "?"
-    try:
-        with open("bench/peers/node_modules/uwebsockets/package.json") as f:
-            uws = json.load(f)["version"]
-    except (OSError, ValueError, KeyError):
-        pass
+    uws = npm_version("uwebsockets")
     websockets = run("/usr/bin/python3", "-c", "import websockets; print(websockets.version.version)")
-    ws = "?"
-    try:
-        with open("bench/peers/node_modules/ws/package.json") as f:
-            ws = json.load(f)["version"]
-    except (OSError, ValueError, KeyError):
-        pass
+    ws = npm_version("ws")
     return (
         f"{os.cpu_count()} CPUs, \"{model}\"{' (virtual machine)' if hypervisor else ''}, Linux {platform.release()}, "
         f".NET SDK {run('dotnet', '--version')}, Node {run('node', '--version')}, npm uwebsockets {uws} (uWebSockets.js v20 binaries), "

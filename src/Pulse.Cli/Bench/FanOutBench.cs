@@ -73,9 +73,9 @@ internal static class FanOutBench
             return;
         }
 
-        foreach (var subscriber in subscribers)
+        if (protocol.SubscribeFrame is { } frame)
         {
-            if (protocol.SubscribeFrame is { } frame)
+            foreach (var subscriber in subscribers)
             {
                 subscriber.TrySend(frame);
             }

@@ -30,6 +30,9 @@ public sealed class InMemoryBroker : IBroker
     {
         ArgumentNullException.ThrowIfNull(data);
         var state = _channels.GetOrAdd(channel, static _ => new ChannelState(NewEpoch()));
+
+        // The subscribers are flushed once the channel's lock is released, not while other publishers wait for it.
+        using var batch = Broadcast.BeginBatch();
         lock (state)
         {
             var publication = state.Stream.Append(data.Data, data.User, data.ClientId, data.AckRequired, data.Timestamp, history.Size, history.TtlMs);
@@ -50,6 +53,7 @@ public sealed class InMemoryBroker : IBroker
         if (_subscribed.ContainsKey(channel))
         {
             var state = _channels.GetOrAdd(channel, static _ => new ChannelState(NewEpoch()));
+            using var batch = Broadcast.BeginBatch();
             lock (state)
             {
                 _handler?.HandleJoinLeave(channel, join, info);

@@ -206,7 +206,8 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
             var now = Now();
             var sinceClock = 0;
 
-            // The subscribers are flushed by this thread once all have the message, not by a work item each.
+            // The subscribers are flushed by this thread once all have the message, not by a work item each (or,
+            // inside a broker's own batch, once the broker is done).
             using var batch = Broadcast.BeginBatch();
             foreach (var connection in members.Snapshot)
             {

@@ -6,17 +6,23 @@ namespace Pulse.Redis.Engine;
 /// </summary>
 internal static class RedisScripts
 {
-    /// <summary>
-    /// Publish. KEYS: meta, stream. ARGV: new epoch (used when the channel has none), body, history size,
-    /// history TTL ms, meta TTL ms, Pub/Sub channel. Returns {epoch, offset}.
-    /// </summary>
-    public static readonly RedisScript Publish = new("""
+    // How a channel gets its epoch, the same in every script that may be the first to touch it: KEYS[1] the meta
+    // hash, KEYS[2] the stream, ARGV[1] the epoch to start with. A new epoch starts at offset 0 with no history.
+    private const string EnsureEpoch = """
         local epoch = redis.call('hget', KEYS[1], 'e')
         if not epoch then
           epoch = ARGV[1]
           redis.call('hset', KEYS[1], 'e', epoch, 'o', 0)
           redis.call('del', KEYS[2])
         end
+        """;
+
+    /// <summary>
+    /// Publish. KEYS: meta, stream. ARGV: new epoch (used when the channel has none), body, history size,
+    /// history TTL ms, meta TTL ms, Pub/Sub channel. Returns {epoch, offset}.
+    /// </summary>
+    public static readonly RedisScript Publish = new($$"""
+        {{EnsureEpoch}}
         local offset = redis.call('hincrby', KEYS[1], 'o', 1)
         redis.call('pexpire', KEYS[1], ARGV[5])
         if tonumber(ARGV[3]) > 0 then
@@ -31,13 +37,8 @@ internal static class RedisScripts
     /// Read history. KEYS: meta, stream. ARGV: new epoch, meta TTL ms, first offset wanted, limit, the epoch the
     /// reader knows ('' for none). Returns {epoch, latest offset, entries}; entries only in the reader's epoch.
     /// </summary>
-    public static readonly RedisScript ReadHistory = new("""
-        local epoch = redis.call('hget', KEYS[1], 'e')
-        if not epoch then
-          epoch = ARGV[1]
-          redis.call('hset', KEYS[1], 'e', epoch, 'o', 0)
-          redis.call('del', KEYS[2])
-        end
+    public static readonly RedisScript ReadHistory = new($$"""
+        {{EnsureEpoch}}
         redis.call('pexpire', KEYS[1], ARGV[2])
         local offset = tonumber(redis.call('hget', KEYS[1], 'o'))
         local entries = {}
