@@ -113,6 +113,9 @@ public sealed partial class PulseServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+
+        // This pipeline is routing and endpoints, nothing that could refuse an upgrade: the fast path answers them.
+        app.Services.GetRequiredService<WebSocketEndpointRegistry>().PipelineHasNoMiddleware = true;
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         if (options.Engine == HubEngine.Redis)
         {

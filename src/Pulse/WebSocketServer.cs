@@ -63,7 +63,11 @@ public sealed class WebSocketServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        app.Services.GetRequiredService<WebSocketEndpointRegistry>().Add(endpoint);
+        // Nothing stands between the listener and the endpoint: the fast path answers every upgrade itself.
+        var registry = app.Services.GetRequiredService<WebSocketEndpointRegistry>();
+        registry.PipelineHasNoMiddleware = true;
+        endpoint.RouteHasNoPipelineRules = true;
+        registry.Add(endpoint);
         app.Run(endpoint.HandleHttpAsync);
         return new WebSocketServer(await RunningApp.StartAsync(app, endpoint.StopAsync, cancellationToken).ConfigureAwait(false), endpoint);
     }

@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,9 +15,12 @@ public static class WebSocketServerEndpointExtensions
 {
     /// <summary>
     /// Serves WebSocket connections on <paramref name="path"/>, each run by <paramref name="handler"/>.
-    /// Upgrades arrive through the HTTP upgrade feature, or straight off the transport on listeners set up with
-    /// <see cref="WebSocketListenOptionsExtensions.UsePulseWebSockets"/>. When the application stops, open
-    /// connections are closed with 1001 and given <see cref="ServerOptions.DrainTimeout"/> to finish.
+    /// Every upgrade passes the app's pipeline first (authentication, authorization, CORS, rate limiting, any
+    /// middleware that answers), whichever way it arrives: an HTTP/1.1 upgrade, an HTTP/2 extended CONNECT
+    /// (RFC 8441), or a listener with the fast path (<see cref="WebSocketListenOptionsExtensions.UsePulseWebSockets"/>),
+    /// where an accepted connection then leaves Kestrel's HTTP layer and runs on the transport itself.
+    /// When the application stops, open connections are closed with 1001 and given
+    /// <see cref="ServerOptions.DrainTimeout"/> to finish.
     /// </summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public static IEndpointConventionBuilder MapWebSocket(this IEndpointRouteBuilder endpoints, string path, Func<WebSocketConnection, Task> handler, ServerOptions? options = null)
@@ -28,8 +34,16 @@ public static class WebSocketServerEndpointExtensions
         endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(
             // The host blocks its shutdown on these callbacks: that is the drain.
             () => endpoint.StopAsync().GetAwaiter().GetResult());
-        return endpoints.Map(path, endpoint.HandleHttpAsync);
+        var route = endpoints.Map(path, endpoint.HandleHttpAsync);
+
+        // Runs once the route's metadata is final (group conventions included): what a middleware would act on
+        // keeps even a host without middleware from answering upgrades to this path on its own.
+        route.Finally(built => endpoint.RouteHasNoPipelineRules = !built.Metadata.Any(IsPipelineRule));
+        return route;
     }
+
+    private static bool IsPipelineRule(object metadata) =>
+        metadata is IAuthorizeData or IAuthorizationRequirementData or IAllowAnonymous or ICorsMetadata or IAntiforgeryMetadata;
 
     /// <summary>Registers what the Kestrel fast path (<see cref="WebSocketListenOptionsExtensions.UsePulseWebSockets"/>) needs to find endpoints.</summary>
     public static IServiceCollection AddPulseWebSockets(this IServiceCollection services)

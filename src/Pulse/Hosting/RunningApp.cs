@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -41,6 +42,9 @@ internal sealed class RunningApp
     public static async Task<RunningApp> StartAsync(WebApplication app, Func<Task>? beforeStop, CancellationToken cancellationToken)
     {
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        // Build the routes now, so the fast path knows from the first upgrade which endpoints it may answer alone.
+        _ = app.Services.GetService<EndpointDataSource>()?.Endpoints;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var endPoints = addresses.Select(a => new Uri(a)).Select(u => new IPEndPoint(IPAddress.Parse(u.Host.Trim('[', ']')), u.Port)).ToArray();
         return new RunningApp(app, beforeStop, endPoints);

@@ -37,6 +37,12 @@ internal sealed partial class WebSocketEndpoint
     /// <summary>The path served, or null for every path.</summary>
     public string? Path { get; }
 
+    /// <summary>
+    /// Whether the route to this endpoint carries nothing a middleware acts on (authorization, CORS, antiforgery
+    /// metadata); false until the route is built. See <see cref="WebSocketEndpointRegistry.DecidesAlone"/>.
+    /// </summary>
+    public bool RouteHasNoPipelineRules { get; set; }
+
     public ServerOptions Options { get; }
 
     public ICollection<WebSocketConnection> Connections => _connections.Keys;
@@ -45,15 +51,18 @@ internal sealed partial class WebSocketEndpoint
     public EndPoint? ClientEndPoint(HandshakeRequest request, EndPoint? peer) => ClientAddress.Resolve(peer, request.Headers, Options.TrustedProxies);
 
     /// <summary>
-    /// Decides a handshake from <paramref name="client"/> (see <see cref="ClientEndPoint"/>). An accepted result
-    /// holds a connection slot, which <see cref="RunAsync"/> releases (or <see cref="Release"/> when the upgrade
-    /// does not go ahead).
+    /// Decides a handshake from <paramref name="client"/> (see <see cref="ClientEndPoint"/>): an HTTP/1.1 upgrade,
+    /// or an HTTP/2 extended CONNECT for <paramref name="extendedConnectProtocol"/> (its <c>:protocol</c>). An
+    /// accepted result holds a connection slot, which <see cref="RunAsync"/> releases (or <see cref="Release"/>
+    /// when the upgrade does not go ahead).
     /// </summary>
-    public ServerHandshakeResult Decide(HandshakeRequest request, EndPoint? client)
+    public ServerHandshakeResult Decide(HandshakeRequest request, EndPoint? client, string? extendedConnectProtocol = null)
     {
-        // ProcessRequest answers instead of the upgrade (a health check, a 403): its response is never a 101.
+        // ProcessRequest answers instead of the upgrade (a health check, a 403): its response never accepts it.
         var custom = Options.ProcessRequest?.Invoke(request);
-        var result = custom is not null ? new ServerHandshakeResult(false, custom, null, []) : _handshake.Accept(request);
+        var result = custom is not null ? new ServerHandshakeResult(false, custom, null, [])
+            : extendedConnectProtocol is null ? _handshake.Accept(request)
+            : _handshake.AcceptExtendedConnect(request, extendedConnectProtocol);
         if (result.Accepted)
         {
             if (_stopping)

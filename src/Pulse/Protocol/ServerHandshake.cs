@@ -1,8 +1,9 @@
 namespace Pulse.Protocol;
 
 /// <summary>
-/// The server side of the opening handshake (RFC 6455 §4.2): checks a request and builds the 101 response,
-/// or the refusal that says what is wrong.
+/// The server side of the opening handshake: checks a request and builds the response that accepts it, or the
+/// refusal that says what is wrong. Over HTTP/1.1 that is an upgrade answered with 101 (RFC 6455 §4.2); over
+/// HTTP/2 an extended CONNECT answered with 200 (RFC 8441).
 /// </summary>
 /// <remarks>
 /// Immutable, so one instance may check every connection's request. Of the extensions, permessage-deflate
@@ -97,6 +98,50 @@ public sealed class ServerHandshake
             return Refuse(400, "invalid Sec-WebSocket-Key header; expected 16 bytes in base64");
         }
 
+        var responseHeaders = new HttpHeaders();
+        responseHeaders.Add("Upgrade", "websocket");
+        responseHeaders.Add("Connection", "Upgrade");
+        responseHeaders.Add("Sec-WebSocket-Accept", WebSocketAccept.Compute(key));
+        return Negotiate(headers, new HandshakeResponse(101, "Switching Protocols", responseHeaders));
+    }
+
+    /// <summary>
+    /// Checks an HTTP/2 extended CONNECT request (RFC 8441 §4–5): the method is CONNECT and the
+    /// <c>:protocol</c> pseudo-header, given as <paramref name="protocol"/>, is <c>websocket</c>. Accepted, the
+    /// response is a 200 carrying the subprotocol and extensions agreed; RFC 8441 §5 drops the key, the accept
+    /// hash and the Upgrade and Connection headers, which HTTP/2 forbids. Refusals: 405 when the method is not
+    /// CONNECT, 400 for another protocol or a malformed header (with <c>Sec-WebSocket-Version: 13</c> when the
+    /// version is wrong: HTTP/2 has no 426 upgrade), 403 when the origin is not allowed.
+    /// </summary>
+    public ServerHandshakeResult AcceptExtendedConnect(HandshakeRequest request, string? protocol)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Method != "CONNECT")
+        {
+            return Refuse(405, $"the method must be CONNECT, not {request.Method}", ("Allow", "CONNECT"));
+        }
+
+        if (!string.Equals(protocol, "websocket", StringComparison.OrdinalIgnoreCase))
+        {
+            return Refuse(400, protocol is null ? "the extended CONNECT request has no :protocol" : $"the :protocol must be websocket, not {protocol}");
+        }
+
+        // RFC 8441 §5: Sec-WebSocket-Version keeps its RFC 6455 meaning.
+        var version = request.Headers["Sec-WebSocket-Version"];
+        if (version != "13")
+        {
+            return Refuse(400, version is null ? "missing Sec-WebSocket-Version header" : "Sec-WebSocket-Version must be 13", ("Sec-WebSocket-Version", "13"));
+        }
+
+        return Negotiate(request.Headers, new HandshakeResponse(200, "OK", new HttpHeaders()));
+    }
+
+    /// <summary>
+    /// What both versions of the handshake share once the request is well formed: the origin, the subprotocol
+    /// and the extensions, answered in <paramref name="accepted"/>'s headers.
+    /// </summary>
+    private ServerHandshakeResult Negotiate(HttpHeaders headers, HandshakeResponse accepted)
+    {
         // RFC 6455 §4.2.2 item 4 and §10.2: refuse other sites' pages with 403.
         if (_origins is not null)
         {
@@ -139,28 +184,23 @@ public sealed class ServerHandshake
             extensionOffers = offers;
         }
 
-        var responseHeaders = new HttpHeaders();
-        responseHeaders.Add("Upgrade", "websocket");
-        responseHeaders.Add("Connection", "Upgrade");
-        responseHeaders.Add("Sec-WebSocket-Accept", WebSocketAccept.Compute(key));
         if (subprotocol is not null)
         {
-            responseHeaders.Add("Sec-WebSocket-Protocol", subprotocol);
+            accepted.Headers.Add("Sec-WebSocket-Protocol", subprotocol);
         }
 
         // RFC 7692 §5.1: accept at most one permessage-deflate offer, the first acceptable, and answer with what was agreed.
         var compression = _compression is null ? null : PerMessageDeflateNegotiation.Negotiate(extensionOffers, _compression);
         if (compression is not null)
         {
-            responseHeaders.Add("Sec-WebSocket-Extensions", compression.ToString());
+            accepted.Headers.Add("Sec-WebSocket-Extensions", compression.ToString());
         }
 
-        var response = new HandshakeResponse(101, "Switching Protocols", responseHeaders);
-        return new ServerHandshakeResult(true, response, subprotocol, extensionOffers, compression);
+        return new ServerHandshakeResult(true, accepted, subprotocol, extensionOffers, compression);
     }
 
     private static bool IsAtLeastHttp11(string version) =>
-        version.Length == 8 && version.StartsWith("HTTP/", StringComparison.Ordinal) && version[6] == '.'
+        version is "HTTP/2" or "HTTP/3" || version.Length == 8 && version.StartsWith("HTTP/", StringComparison.Ordinal) && version[6] == '.'
         && char.IsAsciiDigit(version[5]) && char.IsAsciiDigit(version[7])
         && (version[5] > '1' || (version[5] == '1' && version[7] >= '1'));
 
