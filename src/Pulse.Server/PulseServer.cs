@@ -202,7 +202,7 @@ public sealed partial class PulseServer : IAsyncDisposable
         Log.Listening(logger, string.Join(", ", running.Addresses), string.Join(", ", ServedPaths(options)));
         if (options.IsPlayground)
         {
-            Log.Playground(logger);
+            Log.Playground(logger, Parts(options, on: true), Parts(options, on: false));
         }
         else
         {
@@ -286,10 +286,9 @@ public sealed partial class PulseServer : IAsyncDisposable
         return engine;
     }
 
-    /// <summary>The paths served, in the order the listening line names them.</summary>
-    public static IEnumerable<string> ServedPaths(ServeOptions options)
+    // The paths served, in the order the listening line names them.
+    private static IEnumerable<string> ServedPaths(ServeOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         yield return "/ws (hub)";
         if (options.ServesEcho)
         {
@@ -322,7 +321,7 @@ public sealed partial class PulseServer : IAsyncDisposable
         _ => "anonymous access is off",
     };
 
-    // The playground's parts that are on (or off) in production mode, each with the flag that names it.
+    // The playground's parts that are on (or off), each with the flag that names it.
     private static string Parts(ServeOptions options, bool on)
     {
         var parts = new (string Name, bool Served)[]
@@ -343,8 +342,8 @@ public sealed partial class PulseServer : IAsyncDisposable
         [LoggerMessage(100, LogLevel.Information, "Pulse listening on {Addresses}: {Paths}", EventName = "Listening")]
         public static partial void Listening(ILogger logger, string addresses, string paths);
 
-        [LoggerMessage(109, LogLevel.Warning, "Playground mode (nothing configured): demo pages, /echo, /broadcast and the demo channels are on; a token secret or --no-anonymous switches to production mode, where they are off unless named", EventName = "PlaygroundMode")]
-        public static partial void Playground(ILogger logger);
+        [LoggerMessage(109, LogLevel.Warning, "Playground mode (nothing configured): on: {On}; off: {Off}; a token secret or --no-anonymous switches to production mode, where these are off unless named", EventName = "PlaygroundMode")]
+        public static partial void Playground(ILogger logger, string on, string off);
 
         [LoggerMessage(110, LogLevel.Information, "Production mode ({Reason}): playground parts on by name: {On}; off: {Off}", EventName = "ProductionMode")]
         public static partial void Production(ILogger logger, string reason, string on, string off);
