@@ -86,6 +86,11 @@ internal static class ConnectCommand
             await console.Error.WriteLineAsync($"pulse connect: {e.Message}").ConfigureAwait(false);
             return 1;
         }
+        catch (ArgumentException e)
+        {
+            // A header, subprotocol or origin the handshake cannot carry: bad input, said without the parameter's name.
+            throw new UsageException(UsageException.MessageOf(e));
+        }
 
         try
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Pulse.Cli.Bench;
 
 namespace Pulse.Cli;
@@ -24,8 +25,7 @@ internal static class PulseCommand
         if (parse.Errors.Count > 0)
         {
             // DESIGN: a wrong flag gets one line and a non-zero exit, never a screen of help.
-            var message = string.Join(' ', parse.Errors[0].Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            await error.WriteLineAsync($"pulse: {message} (see 'pulse --help')").ConfigureAwait(false);
+            await error.WriteLineAsync($"pulse: {Describe(parse.Errors[0])} (see 'pulse --help')").ConfigureAwait(false);
             return UsageError;
         }
 
@@ -46,4 +46,32 @@ internal static class PulseCommand
             return UsageError;
         }
     }
+
+    /// <summary>
+    /// A parse error in one line. A value that does not convert is said in the user's terms: System.CommandLine
+    /// names the .NET type (<c>'System.Double'</c>), which means nothing at a command line.
+    /// </summary>
+    private static string Describe(ParseError error)
+    {
+        var optionResult = error.SymbolResult as OptionResult ?? (error.SymbolResult as ArgumentResult)?.Parent as OptionResult;
+        if (optionResult is { Option: var option, Tokens: [.., var token] })
+        {
+            var type = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
+            if (type != typeof(string) && type != typeof(string[]))
+            {
+                return $"{option.Name} '{token.Value}': expected {Expected(type)}";
+            }
+        }
+
+        return string.Join(' ', error.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    private static string Expected(Type type) => type switch
+    {
+        _ when type == typeof(int) || type == typeof(long) => "a whole number",
+        _ when type == typeof(double) => "a number",
+        _ when type == typeof(bool) => "true or false",
+        { IsEnum: true } => "one of " + string.Join(", ", Enum.GetNames(type)),
+        _ => "a different value",
+    };
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Logging;
 using Pulse.Server;
 
 namespace Pulse.Cli;
@@ -18,7 +16,7 @@ internal static class ServeCommand
         var key = new Option<string?>("--key") { Description = "PEM private key file, when not inside the certificate file." };
         var password = new Option<string?>("--cert-password") { Description = "Password of a PFX certificate." };
         var origins = new Option<string[]>("--origin") { Description = "An allowed Origin (exact, or https://*.example.com); repeat for several. Default: any.", AllowMultipleArgumentsPerToken = false };
-        var drain = new Option<double?>("--drain-timeout") { Description = "Seconds to wait for connections to close on shutdown. Default: 10." };
+        var drain = new Option<string?>("--drain-timeout") { Description = "Seconds to wait for connections to close on shutdown. Default: 10." };
         var tokenSecret = new Option<string?>("--token-secret") { Description = "HS256 secret of hub tokens (at least 32 characters). Default: $PULSE_TOKEN_SECRET, else the development secret." };
         var tokenSecretFile = new Option<string?>("--token-secret-file") { Description = "A file holding the HS256 secret of hub tokens." };
         var adminKey = new Option<string?>("--admin-api-key") { Description = "Key of the admin HTTP API under /api (at least 16 characters). Default: none, the admin API is off." };
@@ -32,12 +30,15 @@ internal static class ServeCommand
         var redisUser = new Option<string?>("--redis-user") { Description = "Redis ACL user (needs --redis-password)." };
         var redisPassword = new Option<string?>("--redis-password") { Description = "Redis password (prefer PULSE__Redis__Password)." };
         var redisTls = new Option<bool>("--redis-tls") { Description = "Speak TLS to Redis." };
-        var logLevel = new Option<LogLevel?>("--log-level") { Description = "Least severe log level: Trace, Debug, Information, Warning, Error. Default: Information." };
+        var logLevel = new Option<string?>("--log-level") { Description = "Least severe log level: Trace, Debug, Information, Warning, Error. Default: Information." };
+        var demos = new Option<bool>("--demos") { Description = "Serve the demo pages and their channels (--demos false: not). Default: on in the playground (nothing configured), off once a token secret is set or anonymous access is off." };
+        var echo = new Option<bool>("--echo") { Description = "Serve /echo (--echo false: not). Default: as --demos." };
+        var broadcast = new Option<bool>("--broadcast") { Description = "Serve /broadcast (--broadcast false: not). Default: as --demos." };
 
-        var command = new Command("serve", "Run the Pulse server: the hub at /ws, /echo, /broadcast and /healthz.")
+        var command = new Command("serve", "Run the Pulse server: the hub at /ws and /healthz; with nothing configured also the playground (demo pages, /echo, /broadcast).")
         {
             config, printConfig, listen, certificate, key, password, origins, drain, tokenSecret, tokenSecretFile, adminKey, noAnonymous, noCompression,
-            maxConnections, maxPerIp, trustedProxies, logLevel, engine, redis, redisUser, redisPassword, redisTls,
+            demos, echo, broadcast, maxConnections, maxPerIp, trustedProxies, logLevel, engine, redis, redisUser, redisPassword, redisTls,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -56,7 +57,7 @@ internal static class ServeCommand
             Flag("Tls:Key", key, parse.GetValue(key));
             Flag("Tls:Password", password, parse.GetValue(password));
             Flag("Origins", origins, string.Join(',', parse.GetValue(origins) ?? []));
-            Flag("DrainTimeout", drain, parse.GetValue(drain)?.ToString(CultureInfo.InvariantCulture));
+            Flag("DrainTimeout", drain, parse.GetValue(drain));
             Flag("Hub:TokenSecret", tokenSecret, parse.GetValue(tokenSecret));
             Flag("Hub:TokenSecretFile", tokenSecretFile, parse.GetValue(tokenSecretFile));
             Flag("Admin:ApiKey", adminKey, parse.GetValue(adminKey));
@@ -70,10 +71,13 @@ internal static class ServeCommand
                 Flag("Compression", noCompression, "false");
             }
 
+            Flag("Demos", demos, parse.GetValue(demos) ? "true" : "false");
+            Flag("Endpoints:Echo", echo, parse.GetValue(echo) ? "true" : "false");
+            Flag("Endpoints:Broadcast", broadcast, parse.GetValue(broadcast) ? "true" : "false");
             Flag("Limits:MaxConnections", maxConnections, parse.GetValue(maxConnections));
             Flag("Limits:MaxConnectionsPerIp", maxPerIp, parse.GetValue(maxPerIp));
             Flag("TrustedProxies", trustedProxies, string.Join(',', parse.GetValue(trustedProxies) ?? []));
-            Flag("LogLevel", logLevel, parse.GetValue(logLevel)?.ToString());
+            Flag("LogLevel", logLevel, parse.GetValue(logLevel));
             Flag("Engine", engine, parse.GetValue(engine));
             Flag("Redis:Address", redis, parse.GetValue(redis));
             Flag("Redis:User", redisUser, parse.GetValue(redisUser));
@@ -108,8 +112,8 @@ internal static class ServeCommand
         }
         catch (ArgumentException e)
         {
-            // The message names the file or option; the parameter name after it means nothing to an operator.
-            throw new UsageException(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+            // The message names the file or option.
+            throw new UsageException(UsageException.MessageOf(e));
         }
         catch (IOException e)
         {
@@ -129,7 +133,9 @@ internal static class ServeCommand
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var cancelled = cancellationToken.Register(() => _ = server.StopAsync());
-            await console.Output.WriteLineAsync($"pulse serve: listening on {server.BaseUri} (hub: {server.BaseUri}ws, echo: {server.BaseUri}echo, health: {server.HttpBaseUri}healthz)").ConfigureAwait(false);
+            var echoPart = options.ServesEcho ? $", echo: {server.BaseUri}echo" : "";
+            var demosPart = options.ServesDemos ? $", demo pages: {server.HttpBaseUri}" : "";
+            await console.Output.WriteLineAsync($"pulse serve: listening on {server.BaseUri} (hub: {server.BaseUri}ws{echoPart}, health: {server.HttpBaseUri}healthz{demosPart})").ConfigureAwait(false);
             await console.Output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             await server.WaitClosedAsync(CancellationToken.None).ConfigureAwait(false);
             await console.Output.WriteLineAsync("pulse serve: stopped").ConfigureAwait(false);

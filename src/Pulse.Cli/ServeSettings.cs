@@ -10,7 +10,8 @@ namespace Pulse.Cli;
 /// <summary>
 /// The configuration of <c>pulse serve</c>: <c>appsettings.json</c> (the <c>Pulse</c> section), then environment
 /// variables <c>PULSE__…</c>, then flags, each overriding the one before; validated into <see cref="ServeOptions"/>.
-/// A bad value is a <see cref="UsageException"/> naming the flag or the key.
+/// A bad value, an unknown key or a file that is not JSON is a <see cref="UsageException"/> naming the flag, the key
+/// or the file's line and column.
 /// </summary>
 internal sealed class ServeSettings
 {
@@ -32,6 +33,9 @@ internal sealed class ServeSettings
         ("PingTimeout", false),
         ("EchoMaxMessageSize", false),
         ("Compression", false),
+        ("Demos", false),
+        ("Endpoints:Echo", false),
+        ("Endpoints:Broadcast", false),
         ("Limits:MaxConnections", false),
         ("Limits:MaxConnectionsPerIp", false),
         ("TrustedProxies", false),
@@ -47,6 +51,9 @@ internal sealed class ServeSettings
         ("Redis:Tls", false),
         ("Redis:Prefix", false),
     ];
+
+    // Keys whose value may be a JSON array: their elements are Key:0, Key:1, ...
+    private static readonly string[] s_listKeys = ["Origins", "TrustedProxies"];
 
     private readonly IConfigurationSection _section;
     private readonly IReadOnlyDictionary<string, string> _flagNames;
@@ -91,7 +98,8 @@ internal sealed class ServeSettings
             }
         }
 
-        builder.AddInMemoryCollection(FromEnvironment(environment));
+        var fromEnvironment = FromEnvironment(environment).ToList();
+        builder.AddInMemoryCollection(fromEnvironment.Select(variable => new KeyValuePair<string, string?>(variable.Key, variable.Value)));
         builder.AddInMemoryCollection(flags.Select(flag => new KeyValuePair<string, string?>($"{Section}:{flag.Key}", flag.Value.Value)));
         IConfigurationRoot root;
         try
@@ -100,7 +108,22 @@ internal sealed class ServeSettings
         }
         catch (InvalidDataException e)
         {
-            throw new UsageException($"--config '{configFile}': {OneLine(e.InnerException?.Message ?? e.Message)}");
+            throw new UsageException($"--config '{configFile}': {DescribeUnreadable(e)}");
+        }
+
+        // A misspelt key would otherwise be ignored without a word, and the server run without the setting.
+        if (configFile is not null && UnknownKeys(root.Providers.First()).FirstOrDefault() is { } unknownInFile)
+        {
+            throw new UsageException($"--config '{configFile}': unknown key {Section}:{unknownInFile}{Suggestion(unknownInFile, key => $"{Section}:{key}")}");
+        }
+
+        foreach (var variable in fromEnvironment)
+        {
+            var key = variable.Key[(Section.Length + 1)..];
+            if (!IsKnown(key))
+            {
+                throw new UsageException($"{variable.Name}: unknown setting{Suggestion(key, known => $"{Section.ToUpperInvariant()}__{known.Replace(":", "__", StringComparison.Ordinal)}")}");
+            }
         }
 
         var flagNames = flags.ToDictionary(flag => flag.Key, flag => flag.Value.Flag, StringComparer.OrdinalIgnoreCase);
@@ -110,7 +133,7 @@ internal sealed class ServeSettings
         return settings;
     }
 
-    /// <summary>The effective values, one <c>Pulse:Key = value</c> line each, secrets masked.</summary>
+    /// <summary>The effective values, one <c>Pulse:Key = value</c> line each, secrets masked, then the mode.</summary>
     public IEnumerable<string> Describe()
     {
         foreach (var (key, secret) in s_keys)
@@ -118,18 +141,108 @@ internal sealed class ServeSettings
             var value = Display(key);
             yield return $"{Section}:{key} = {(secret && value != "" ? "********" : value)}";
         }
+
+        yield return Options.IsPlayground
+            ? "mode: playground (nothing configured): Demos and Endpoints are on unless turned off"
+            : "mode: production (a token secret, or anonymous access off): Demos and Endpoints are off unless turned on";
     }
 
-    private static IEnumerable<KeyValuePair<string, string?>> FromEnvironment(IDictionary environment)
+    // Each PULSE__A__B variable as the key Pulse:A:B, with the variable's name for messages.
+    private static IEnumerable<(string Name, string Key, string? Value)> FromEnvironment(IDictionary environment)
     {
         const string prefix = Section + "__";
         foreach (DictionaryEntry entry in environment)
         {
             if (entry.Key is string name && name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
-                yield return new($"{Section}:{name[prefix.Length..].Replace("__", ":", StringComparison.Ordinal)}", entry.Value as string);
+                yield return (name, $"{Section}:{name[prefix.Length..].Replace("__", ":", StringComparison.Ordinal)}", entry.Value as string);
             }
         }
+    }
+
+    // The keys under the Pulse section of one source, relative to it, that no setting reads. Sections
+    // ("Hub", "Tls") and the elements of list keys ("Origins:0") are known.
+    private static IEnumerable<string> UnknownKeys(IConfigurationProvider provider)
+    {
+        var pending = new Stack<string>([Section]);
+        while (pending.TryPop(out var path))
+        {
+            foreach (var child in provider.GetChildKeys([], path).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var childPath = $"{path}:{child}";
+                var key = childPath[(Section.Length + 1)..];
+                if (!IsKnown(key))
+                {
+                    yield return key;
+                }
+                else
+                {
+                    pending.Push(childPath);
+                }
+            }
+        }
+    }
+
+    private static bool IsKnown(string key)
+    {
+        foreach (var (known, _) in s_keys)
+        {
+            if (string.Equals(known, key, StringComparison.OrdinalIgnoreCase)
+                || known.StartsWith(key + ":", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        var colon = key.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0
+            && s_listKeys.Contains(key[..colon], StringComparer.OrdinalIgnoreCase)
+            && int.TryParse(key[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out _);
+    }
+
+    // " (did you mean X?)" when a known key is a typo away from the unknown one.
+    private static string Suggestion(string unknown, Func<string, string> format)
+    {
+        var (closest, distance) = s_keys
+            .Select(known => (known.Key, Distance: EditDistance(known.Key.ToUpperInvariant(), unknown.ToUpperInvariant())))
+            .MinBy(candidate => candidate.Distance);
+        return distance <= Math.Max(1, closest.Length / 4) ? $" (did you mean {format(closest)}?)" : "; see pulse serve --print-config for every key";
+    }
+
+    // Levenshtein distance: insertions, deletions and substitutions.
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        var current = new int[b.Length + 1];
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    // The JSON parser's reason with its line and column (1-based), without its own "LineNumber: | BytePositionInLine:" tail.
+    private static string DescribeUnreadable(InvalidDataException e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Text.Json.JsonException { LineNumber: { } line, BytePositionInLine: { } position } json)
+            {
+                var reason = json.Message;
+                var tail = reason.IndexOf(" Path: ", StringComparison.Ordinal) is var at and >= 0 ? at : reason.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+                reason = tail >= 0 ? reason[..tail] : reason;
+                return $"not valid JSON at line {line + 1}, column {position + 1}: {OneLine(reason)}";
+            }
+        }
+
+        return OneLine(e.InnerException?.Message ?? e.Message);
     }
 
     private static string OneLine(string text) =>
@@ -147,6 +260,9 @@ internal sealed class ServeSettings
         "PingTimeout" => Options.PingTimeout is { } timeout ? Seconds(timeout) : "0",
         "EchoMaxMessageSize" => Options.EchoMaxMessageSize.ToString(CultureInfo.InvariantCulture),
         "Compression" => Options.Compression ? "true" : "false",
+        "Demos" => Options.ServesDemos ? "true" : "false",
+        "Endpoints:Echo" => Options.ServesEcho ? "true" : "false",
+        "Endpoints:Broadcast" => Options.ServesBroadcast ? "true" : "false",
         "Limits:MaxConnections" => Options.MaxConnections?.ToString(CultureInfo.InvariantCulture) ?? "(none)",
         "Limits:MaxConnectionsPerIp" => Options.MaxConnectionsPerAddress?.ToString(CultureInfo.InvariantCulture) ?? "(none)",
         "TrustedProxies" => Options.TrustedProxies.Count == 0 ? "(none)" : string.Join(", ", Options.TrustedProxies),
@@ -206,15 +322,11 @@ internal sealed class ServeSettings
                 : throw Invalid("LogLevel", level, "expected Trace, Debug, Information, Warning, Error, Critical or None");
         }
 
-        if (Value("Compression") is { } compression)
-        {
-            options.Compression = bool.TryParse(compression, out var compress) ? compress : throw Invalid("Compression", compression, "expected true or false");
-        }
-
-        if (Value("Hub:AllowAnonymous") is { } anonymous)
-        {
-            options.AllowAnonymous = bool.TryParse(anonymous, out var allow) ? allow : throw Invalid("Hub:AllowAnonymous", anonymous, "expected true or false");
-        }
+        options.Compression = Boolean("Compression") ?? options.Compression;
+        options.AllowAnonymous = Boolean("Hub:AllowAnonymous") ?? options.AllowAnonymous;
+        options.Demos = Boolean("Demos");
+        options.Echo = Boolean("Endpoints:Echo");
+        options.Broadcast = Boolean("Endpoints:Broadcast");
 
         options.TokenSecret = Value("Hub:TokenSecret");
         if (Value("Hub:TokenSecretFile") is { } secretFile)
@@ -292,10 +404,7 @@ internal sealed class ServeSettings
             throw new UsageException($"{Source("Redis:User")}: needs a password ({Source("Redis:Password")}) too");
         }
 
-        if (Value("Redis:Tls") is { } tls)
-        {
-            options.RedisTls = bool.TryParse(tls, out var useTls) ? useTls : throw Invalid("Redis:Tls", tls, "expected true or false");
-        }
+        options.RedisTls = Boolean("Redis:Tls") ?? options.RedisTls;
 
         if (Value("Redis:Prefix") is { } prefix)
         {
@@ -322,6 +431,10 @@ internal sealed class ServeSettings
 
         return list.Length > 0 ? list : null;
     }
+
+    private bool? Boolean(string key) => Value(key) is not { } text
+        ? null
+        : bool.TryParse(text, out var value) ? value : throw Invalid(key, text, "expected true or false");
 
     private int? PositiveCount(string key) => Value(key) is not { } text
         ? null

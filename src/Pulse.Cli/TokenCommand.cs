@@ -32,7 +32,7 @@ internal static class TokenCommand
             }
             catch (ArgumentException e)
             {
-                throw new UsageException($"--secret: {e.Message}");
+                throw new UsageException($"--secret: {UsageException.MessageOf(e)}");
             }
 
             var allowed = (parse.GetValue(channels) ?? []).SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -13,8 +14,10 @@ using Pulse.Server.Demos;
 namespace Pulse.Server;
 
 /// <summary>
-/// The server behind <c>pulse serve</c>: the hub at <c>/ws</c>, <c>/echo</c> (every message back to its sender),
-/// <c>/broadcast</c> (every message to every other connection there), and <c>/healthz</c>, on one port.
+/// The server behind <c>pulse serve</c>: the hub at <c>/ws</c>, <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>
+/// on one port; in the playground (or when named) also <c>/echo</c> (every message back to its sender),
+/// <c>/broadcast</c> (every message to every other connection there) and the demo pages. See
+/// <see cref="ServeOptions.IsPlayground"/>.
 /// </summary>
 public sealed partial class PulseServer : IAsyncDisposable
 {
@@ -60,7 +63,7 @@ public sealed partial class PulseServer : IAsyncDisposable
         var limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress);
 
         var readiness = new Readiness();
-        var demos = new DemoSite(options.TokenSecret is null ? ServeOptions.DevelopmentTokenSecret : null);
+        var demos = options.ServesDemos ? new DemoSite(options.TokenSecret is null ? ServeOptions.DevelopmentTokenSecret : null) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
@@ -94,10 +97,13 @@ public sealed partial class PulseServer : IAsyncDisposable
             hub.WebSocket.Compression.Enabled = options.Compression;
             hub.WebSocket.Limiter = limiter;
             hub.WebSocket.TrustedProxies = options.TrustedProxies;
-            demos.ConfigureHub(hub);
+            demos?.ConfigureHub(hub);
         });
-        builder.Services.AddHostedService(_ => demos);
-        builder.Logging.AddProvider(demos.LogProvider);
+        if (demos is not null)
+        {
+            builder.Services.AddHostedService(_ => demos);
+        }
+
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -157,11 +163,19 @@ public sealed partial class PulseServer : IAsyncDisposable
             var state => Results.Text(state == ReadinessState.Draining ? "draining\n" : "starting\n", statusCode: StatusCodes.Status503ServiceUnavailable),
         });
         app.MapGet("/metrics", () => Results.Text(metrics.Write(), MetricsExporter.ContentType));
-        app.MapWebSocket("/echo", Endpoints.EchoAsync, EndpointOptions(options.EchoMaxMessageSize));
-        var room = new BroadcastRoom();
-        app.MapWebSocket("/broadcast", room.RunAsync, EndpointOptions(options.EchoMaxMessageSize));
+        if (options.ServesEcho)
+        {
+            app.MapWebSocket("/echo", Endpoints.EchoAsync, EndpointOptions(options.EchoMaxMessageSize));
+        }
+
+        if (options.ServesBroadcast)
+        {
+            var room = new BroadcastRoom();
+            app.MapWebSocket("/broadcast", room.RunAsync, EndpointOptions(options.EchoMaxMessageSize));
+        }
+
         app.MapPulseHub("/ws");
-        demos.Map(app, hubNode);
+        demos?.Map(app, hubNode);
         if (options.AdminApiKey is { } apiKey)
         {
             AdminApi.Map(app, apiKey, hubNode);
@@ -174,8 +188,9 @@ public sealed partial class PulseServer : IAsyncDisposable
         {
             running = await RunningApp.StartAsync(app, beforeStop: DrainAsync, cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or SocketException)
         {
+            // In use (IOException), not an address of this machine or a privileged port (SocketException).
             metrics.Dispose();
             certificate?.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
@@ -187,7 +202,16 @@ public sealed partial class PulseServer : IAsyncDisposable
             throw new IOException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
         }
 
-        Log.Listening(logger, string.Join(", ", running.Addresses));
+        Log.Listening(logger, string.Join(", ", running.Addresses), string.Join(", ", ServedPaths(options)));
+        if (options.IsPlayground)
+        {
+            Log.Playground(logger, Parts(options, on: true), Parts(options, on: false));
+        }
+        else
+        {
+            Log.Production(logger, ProductionReason(options), Parts(options, on: true), Parts(options, on: false));
+        }
+
         if (options.AllowAnonymous)
         {
             Log.AnonymousAccess(logger);
@@ -265,13 +289,67 @@ public sealed partial class PulseServer : IAsyncDisposable
         return engine;
     }
 
+    // The paths served, in the order the listening line names them.
+    private static IEnumerable<string> ServedPaths(ServeOptions options)
+    {
+        yield return "/ws (hub)";
+        if (options.ServesEcho)
+        {
+            yield return "/echo";
+        }
+
+        if (options.ServesBroadcast)
+        {
+            yield return "/broadcast";
+        }
+
+        yield return "/healthz";
+        yield return "/readyz";
+        yield return "/metrics";
+        if (options.ServesDemos)
+        {
+            yield return "/ and /pulse.js (demo pages)";
+        }
+
+        if (options.AdminApiKey is not null)
+        {
+            yield return "/api (admin)";
+        }
+    }
+
+    private static string ProductionReason(ServeOptions options) => (options.TokenSecret is null, options.AllowAnonymous) switch
+    {
+        (false, false) => "a token secret is set and anonymous access is off",
+        (false, true) => "a token secret is set",
+        _ => "anonymous access is off",
+    };
+
+    // The playground's parts that are on (or off), each with the flag that names it.
+    private static string Parts(ServeOptions options, bool on)
+    {
+        var parts = new (string Name, bool Served)[]
+        {
+            ("demo pages and channels (--demos)", options.ServesDemos),
+            ("/echo (--echo)", options.ServesEcho),
+            ("/broadcast (--broadcast)", options.ServesBroadcast),
+        };
+        var chosen = parts.Where(part => part.Served == on).Select(part => part.Name).ToList();
+        return chosen.Count == 0 ? "none" : string.Join(", ", chosen);
+    }
+
     private static string FormatHost(IPEndPoint endPoint) =>
         endPoint.Address.Equals(IPAddress.Any) ? $"127.0.0.1:{endPoint.Port}" : endPoint.ToString();
 
     private static partial class Log
     {
-        [LoggerMessage(100, LogLevel.Information, "Pulse listening on {Addresses}: /ws (hub), /echo, /broadcast, /healthz, /readyz, /metrics", EventName = "Listening")]
-        public static partial void Listening(ILogger logger, string addresses);
+        [LoggerMessage(100, LogLevel.Information, "Pulse listening on {Addresses}: {Paths}", EventName = "Listening")]
+        public static partial void Listening(ILogger logger, string addresses, string paths);
+
+        [LoggerMessage(109, LogLevel.Warning, "Playground mode (nothing configured): on: {On}; off: {Off}; a token secret or --no-anonymous switches to production mode, where these are off unless named", EventName = "PlaygroundMode")]
+        public static partial void Playground(ILogger logger, string on, string off);
+
+        [LoggerMessage(110, LogLevel.Information, "Production mode ({Reason}): playground parts on by name: {On}; off: {Off}", EventName = "ProductionMode")]
+        public static partial void Production(ILogger logger, string reason, string on, string off);
 
         [LoggerMessage(101, LogLevel.Warning, "Hub: anonymous clients may connect, subscribe, publish and read presence and history in any channel (development default; turn it off with --no-anonymous)", EventName = "AnonymousAccess")]
         public static partial void AnonymousAccess(ILogger logger);

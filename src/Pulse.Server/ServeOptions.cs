@@ -35,7 +35,7 @@ public sealed class ServeOptions
     /// </summary>
     public IList<IPNetwork> TrustedProxies { get; set; } = [];
 
-    /// <summary>The largest message <c>/echo</c> accepts. The default is 16 MiB.</summary>
+    /// <summary>The largest message <c>/echo</c> and <c>/broadcast</c> accept. The default is 16 MiB.</summary>
     public int EchoMaxMessageSize { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>
@@ -61,6 +61,36 @@ public sealed class ServeOptions
 
     /// <summary>Whether hub clients without a token may connect (DESIGN's development default). The default is true.</summary>
     public bool AllowAnonymous { get; set; } = true;
+
+    /// <summary>
+    /// Whether these options are the playground's: nothing configured for real, that is the development token
+    /// secret (<see cref="TokenSecret"/> null) and anonymous hub clients allowed. Setting a token secret or turning
+    /// anonymous access off makes it production mode, where the playground's parts (<see cref="Demos"/>,
+    /// <see cref="Echo"/>, <see cref="Broadcast"/>) are off unless turned on by name.
+    /// </summary>
+    public bool IsPlayground => TokenSecret is null && AllowAnonymous;
+
+    /// <summary>
+    /// Whether to serve the demo pages (<c>/</c>, <c>/chat</c>, <c>/counter</c>, <c>/clock</c>, <c>/logs</c>,
+    /// <c>/status</c>, <c>/pulse.js</c>), <c>/demos/token</c>, and the demo channels' namespaces and server side
+    /// (the counter, the clock, the log tail). Null follows the mode: on in the playground, off in production.
+    /// </summary>
+    public bool? Demos { get; set; }
+
+    /// <summary>Whether to serve <c>/echo</c>. Null follows the mode: on in the playground, off in production.</summary>
+    public bool? Echo { get; set; }
+
+    /// <summary>Whether to serve <c>/broadcast</c>. Null follows the mode: on in the playground, off in production.</summary>
+    public bool? Broadcast { get; set; }
+
+    /// <summary>Whether the demo pages and channels are served: <see cref="Demos"/>, else the mode's default.</summary>
+    public bool ServesDemos => Demos ?? IsPlayground;
+
+    /// <summary>Whether <c>/echo</c> is served: <see cref="Echo"/>, else the mode's default.</summary>
+    public bool ServesEcho => Echo ?? IsPlayground;
+
+    /// <summary>Whether <c>/broadcast</c> is served: <see cref="Broadcast"/>, else the mode's default.</summary>
+    public bool ServesBroadcast => Broadcast ?? IsPlayground;
 
     /// <summary>
     /// The key of the admin HTTP API under <c>/api</c>, sent as <c>Authorization: Bearer KEY</c> or

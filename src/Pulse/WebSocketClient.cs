@@ -345,31 +345,39 @@ public static partial class WebSocketClient
         }
     }
 
+    // The refusal's body usually says why ("invalid token"); its first line goes into the exception's message.
     private static async Task<string> ReadBodyFirstLineAsync(PipeReader input, HandshakeResponse response, CancellationToken cancellationToken)
     {
-        const int Limit = 4096;
-        var expected = int.TryParse(response.Headers["Content-Length"], out var length) ? Math.Min(length, Limit) : Limit;
-        var body = ReadOnlySequence<byte>.Empty;
+        byte[] body = [];
         try
         {
-            while (true)
+            // Decode before the first read too: an empty body (Content-Length: 0) must not wait for bytes that
+            // a keep-alive server will never send.
+            var received = ReadOnlySequence<byte>.Empty;
+            var read = false;
+            while (!RefusalBody.TryDecode(received, response, out body) && received.Length < RefusalBody.MaxEncoded)
             {
-                var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
-                body = result.Buffer;
-                if (body.Length >= expected || result.IsCompleted)
+                if (read)
                 {
-                    break;
+                    input.AdvanceTo(received.Start, received.End);
                 }
 
-                input.AdvanceTo(body.Start, body.End);
+                var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+                received = result.Buffer;
+                read = true;
+                if (result.IsCompleted)
+                {
+                    RefusalBody.TryDecode(received, response, out body);
+                    break;
+                }
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
-            return "";
+            // What came before the failure is still worth showing.
         }
 
-        var text = Encoding.UTF8.GetString(body.Slice(0, Math.Min(body.Length, expected)));
+        var text = Encoding.UTF8.GetString(body);
         var newline = text.IndexOfAny(['\r', '\n']);
         return (newline < 0 ? text : text[..newline]).Trim();
     }

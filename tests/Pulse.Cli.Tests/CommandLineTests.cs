@@ -41,6 +41,62 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
+    /// <summary>No .NET type names ('System.Double') or C# parameter names ("(Parameter 'secret')") reach the user.</summary>
+    [Theory]
+    [InlineData("serve --drain-timeout abc", "pulse: --drain-timeout 'abc': expected a positive number of seconds")]
+    [InlineData("serve --log-level loud", "pulse: --log-level 'loud': expected Trace, Debug, Information, Warning, Error, Critical or None")]
+    [InlineData("token --user alice --ttl soon", "pulse: --ttl 'soon': expected a number (see 'pulse --help')")]
+    [InlineData("token --user alice --secret short", "pulse: --secret: The token secret must be at least 32 characters (HS256 needs a 256-bit key).")]
+    [InlineData("bench echo --connections many", "pulse: --connections 'many': expected a whole number (see 'pulse --help')")]
+    public async Task WrongValue_SaysWhatIsExpected_InTheUsersTerms(string commandLine, string expected)
+    {
+        var (code, _, error) = await RunAsync("", commandLine.Split(' '));
+
+        Assert.Equal(2, code);
+        Assert.Equal(expected, SingleLine(error).TrimEnd('\r'));
+    }
+
+    [Theory]
+    [InlineData("--subprotocol", "two,words")]
+    [InlineData("--origin", "https://a.example\u0001")]
+    public async Task Connect_ValueTheHandshakeCannotCarry_OneLineWithoutParameterName(string flag, string value)
+    {
+        // A listening socket is enough: the handshake is built once TCP connects.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+
+        var (code, _, error) = await RunAsync("", "connect", $"ws://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/", flag, value);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("pulse: ", SingleLine(error), StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The finding: a refusal with a chunked body printed "HTTP 401: 1d", the chunk's size.</summary>
+    [Fact]
+    public async Task Connect_RefusedWithAChunkedBody_PrintsTheServersMessage()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var serving = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            var request = new byte[4096];
+            _ = await stream.ReadAsync(request);
+            await stream.WriteAsync("HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n1d\r\nUnauthorized: invalid token.\n\r\n0\r\n\r\n"u8.ToArray());
+
+            // Keep the connection open, as a keep-alive server does: the client must not wait for the close.
+            _ = await stream.ReadAsync(request);
+        });
+
+        var (code, _, error) = await RunAsync("", "connect", $"ws://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/ws");
+        await serving.DefaultTimeout();
+
+        Assert.Equal(1, code);
+        Assert.Equal("pulse connect: server rejected WebSocket connection: HTTP 401: Unauthorized: invalid token.", SingleLine(error).TrimEnd('\r'));
+    }
+
     [Fact]
     public async Task Connect_Unreachable_OneLineAndExit1()
     {

@@ -146,6 +146,44 @@ public sealed partial class ServeProcessTests
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
+    /// <summary>192.0.2.1 is TEST-NET-1 (RFC 5737): no machine has it, so binding it fails (EADDRNOTAVAIL).</summary>
+    [Fact]
+    public void Serve_AddressNotOnThisMachine_OneLineAndExit1()
+    {
+        var (code, output, error) = PulseProgram.Run(null, "serve", "--listen", "192.0.2.1:18770");
+
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.StartsWith("pulse serve: cannot listen on 192.0.2.1:18770: ", SingleLine(error), StringComparison.Ordinal);
+    }
+
+    /// <summary>A port below net.ipv4.ip_unprivileged_port_start, as a user who may not bind it (EACCES).</summary>
+    [Fact]
+    public void Serve_PrivilegedPortAsAnOrdinaryUser_OneLineAndExit1()
+    {
+        var firstUnprivileged = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_unprivileged_port_start").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(firstUnprivileged > 1, "this machine lets anyone bind any port (net.ipv4.ip_unprivileged_port_start = 0): the case cannot arise here");
+        var port = (firstUnprivileged - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // As root, run the program as nobody (setpriv, from util-linux); as anyone else, run it as is.
+        string[] serve = [PulseProgram.Dll, "serve", "--listen", $"127.0.0.1:{port}"];
+        var (code, output, error) = Environment.UserName == "root"
+            ? Peers.RunToEnd("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", .. serve], TimeSpan.FromSeconds(60))
+            : Peers.RunToEnd("dotnet", serve, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Equal($"pulse serve: cannot listen on 127.0.0.1:{port}: Permission denied", SingleLine(error));
+    }
+
+    private static string SingleLine(string text)
+    {
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        return lines[0].TrimEnd('\r');
+    }
+
     private static async Task<int> ReadPortAsync(System.Diagnostics.Process serve)
     {
         while (await serve.StandardOutput.ReadLineAsync().DefaultTimeout(TestTimeouts.Scaled(TimeSpan.FromSeconds(60))) is { } line)

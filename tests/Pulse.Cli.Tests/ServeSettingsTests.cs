@@ -173,4 +173,120 @@ public sealed class ServeSettingsTests : IDisposable
         Assert.Equal(2, code);
         Assert.StartsWith("pulse: --listen '127.0.0.1:notaport': expected HOST:PORT", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Load_Nothing_IsThePlayground_EveryPartOn()
+    {
+        var options = ServeSettings.Load(null, new Hashtable(), Flags()).Options;
+
+        Assert.True(options.IsPlayground);
+        Assert.True(options.ServesDemos);
+        Assert.True(options.ServesEcho);
+        Assert.True(options.ServesBroadcast);
+    }
+
+    [Theory]
+    [InlineData("PULSE__Hub__TokenSecret", FileSecret)]
+    [InlineData("PULSE_TOKEN_SECRET", FileSecret)]
+    [InlineData("PULSE__Hub__AllowAnonymous", "false")]
+    public void Load_ConfiguredForReal_IsProduction_PlaygroundPartsOff(string variable, string value)
+    {
+        var options = ServeSettings.Load(null, new Hashtable { [variable] = value }, Flags()).Options;
+
+        Assert.False(options.IsPlayground);
+        Assert.False(options.ServesDemos);
+        Assert.False(options.ServesEcho);
+        Assert.False(options.ServesBroadcast);
+    }
+
+    [Fact]
+    public void Load_DemosAndEndpoints_FlagsWinOverEnvironmentWhichWinsOverJson()
+    {
+        var file = WriteConfig($$"""{ "Pulse": { "Hub": { "TokenSecret": "{{FileSecret}}" }, "Demos": true, "Endpoints": { "Echo": true, "Broadcast": true } } }""");
+        var environment = new Hashtable { ["PULSE__Endpoints__Echo"] = "false", ["PULSE__Endpoints__Broadcast"] = "false" };
+
+        var options = ServeSettings.Load(file, environment, Flags(("Endpoints:Broadcast", "--broadcast", "true"))).Options;
+
+        Assert.True(options.ServesDemos);
+        Assert.False(options.ServesEcho);
+        Assert.True(options.ServesBroadcast);
+    }
+
+    [Fact]
+    public void Load_PlaygroundPartTurnedOff_StaysOff()
+    {
+        var options = ServeSettings.Load(null, new Hashtable { ["PULSE__Endpoints__Broadcast"] = "false" }, Flags()).Options;
+
+        Assert.True(options.IsPlayground);
+        Assert.True(options.ServesEcho);
+        Assert.False(options.ServesBroadcast);
+    }
+
+    [Fact]
+    public async Task PrintConfig_ShowsTheModeAndWhatItServes()
+    {
+        var (production, productionOutput, _) = await RunAsync("serve", "--print-config", "--no-anonymous", "--demos");
+        var (playground, playgroundOutput, _) = await RunAsync("serve", "--print-config", "--echo", "false");
+
+        Assert.Equal(0, production);
+        Assert.Contains("Pulse:Demos = true\nPulse:Endpoints:Echo = false\nPulse:Endpoints:Broadcast = false\n", productionOutput, StringComparison.Ordinal);
+        Assert.Contains("\nmode: production", productionOutput, StringComparison.Ordinal);
+        Assert.Equal(0, playground);
+        Assert.Contains("Pulse:Demos = true\nPulse:Endpoints:Echo = false\nPulse:Endpoints:Broadcast = true\n", playgroundOutput, StringComparison.Ordinal);
+        Assert.Contains("\nmode: playground", playgroundOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "Pulse": { "Lisen": "127.0.0.1:1001" } }""", "unknown key Pulse:Lisen (did you mean Pulse:Listen?)")]
+    [InlineData("""{ "Pulse": { "Hub": { "AllowAnonymus": false } } }""", "unknown key Pulse:Hub:AllowAnonymus (did you mean Pulse:Hub:AllowAnonymous?)")]
+    [InlineData("""{ "Pulse": { "Listen": { "Port": 1001 } } }""", "unknown key Pulse:Listen:Port")]
+    [InlineData("""{ "Pulse": { "Frobnicate": {} } }""", "unknown key Pulse:Frobnicate; see pulse serve --print-config for every key")]
+    public async Task Serve_UnknownKeyInConfigFile_RefusedNamingIt(string json, string expected)
+    {
+        var file = WriteConfig(json);
+
+        var (code, output, error) = await RunAsync("serve", "--config", file);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.StartsWith($"pulse: --config '{file}': {expected}", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Load_UnknownEnvironmentVariable_RefusedNamingIt()
+    {
+        var error = Assert.Throws<UsageException>(() => ServeSettings.Load(null, new Hashtable { ["PULSE__Lisen"] = "127.0.0.1:1001" }, Flags()));
+
+        Assert.Equal("PULSE__Lisen: unknown setting (did you mean PULSE__Listen?)", error.Message);
+    }
+
+    [Fact]
+    public void Load_EveryKnownShape_IsAccepted()
+    {
+        // Sections, list elements (from JSON arrays or PULSE__Origins__0) and other sections of the file are fine.
+        var file = WriteConfig("""
+            { "Logging": { "LogLevel": { "Default": "Warning" } },
+              "Pulse": { "Hub": { "AllowAnonymous": true }, "Tls": {}, "Origins": [ "https://a.example" ], "TrustedProxies": [ "127.0.0.1" ],
+                         "Endpoints": { "Echo": false }, "Demos": false } }
+            """);
+
+        var options = ServeSettings.Load(file, new Hashtable { ["PULSE__Origins__0"] = "https://b.example" }, Flags()).Options;
+
+        Assert.Equal(["https://b.example"], options.Origins);
+        Assert.False(options.ServesEcho);
+    }
+
+    [Fact]
+    public async Task Serve_BrokenJson_SaysTheLineAndColumn()
+    {
+        var file = WriteConfig("{\n  \"Pulse\": {\n    \"Listen\": \"127.0.0.1:1001\",\n    oops\n  }\n}\n");
+
+        var (code, _, error) = await RunAsync("serve", "--config", file);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"pulse: --config '{file}': not valid JSON at line 4, column 5: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }

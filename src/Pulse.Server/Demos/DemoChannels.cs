@@ -17,7 +17,7 @@ internal static class DemoChannels
     /// <summary>The server's clock, <c>{"time": unix ms}</c> every second while someone watches.</summary>
     public const string Clock = "clock:time";
 
-    /// <summary>The log tail: the server's own log lines and a demo worker's.</summary>
+    /// <summary>The log tail: a demo worker's made-up lines (never the server's own log; see <see cref="LogTailDemo"/>).</summary>
     public const string Logs = "logs:server";
 
     /// <summary>

@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Pulse.Hub.Hosting;
 
 namespace Pulse.Server.Demos;
@@ -10,7 +9,8 @@ namespace Pulse.Server.Demos;
 /// <summary>
 /// The demo pages of <c>pulse serve</c> (<c>/</c>, <c>/chat</c>, <c>/counter</c>, <c>/clock</c>, <c>/logs</c>,
 /// <c>/status</c>, and <c>/pulse.js</c>) and the server side they need: the hub namespaces, the counter's state,
-/// the clock and the log tail, published only while someone watches.
+/// the clock and the demo worker's log tail, published only while someone watches. Served only when
+/// <see cref="ServeOptions.ServesDemos"/> says so.
 /// </summary>
 internal sealed partial class DemoSite : IHostedService, IDisposable
 {
@@ -31,9 +31,6 @@ internal sealed partial class DemoSite : IHostedService, IDisposable
     {
         _tokens = developmentTokenSecret is null ? null : new HubTokens(developmentTokenSecret);
     }
-
-    /// <summary>Forwards the server's log lines to the log tail while someone watches it.</summary>
-    public ILoggerProvider LogProvider => _logs;
 
     /// <summary>Adds the demo namespaces and the counter's publish hook to the hub's options.</summary>
     public void ConfigureHub(HubOptions hub)
@@ -98,43 +95,25 @@ internal sealed partial class DemoSite : IHostedService, IDisposable
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _logs.Dispose();
     }
 
     public void Dispose()
     {
         _stopping.Dispose();
-        _logs.Dispose();
         _counter.Dispose();
     }
 
-    /// <summary>Once a second: the clock; the log tail as its lines come. Only for channels someone watches.</summary>
+    /// <summary>Once a second: the clock and the log tail, each only while someone watches its channel.</summary>
     private async Task RunAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(s_tick);
-        var nextTick = Task.CompletedTask;
-        var lineReady = Task.CompletedTask;
         try
         {
-            while (!stopping.IsCancellationRequested)
+            do
             {
-                if (nextTick.IsCompleted)
-                {
-                    await TickAsync(stopping).ConfigureAwait(false);
-                    nextTick = timer.WaitForNextTickAsync(stopping).AsTask();
-                }
-
-                if (lineReady.IsCompleted)
-                {
-                    lineReady = _logs.Lines.WaitToReadAsync(stopping).AsTask();
-                }
-
-                await Task.WhenAny(nextTick, lineReady).ConfigureAwait(false);
-                while (_logs.Lines.TryRead(out var line))
-                {
-                    await PublishAsync(DemoChannels.Logs, new { time = line.Time, level = line.Level, category = line.Category, text = line.Text }, stopping).ConfigureAwait(false);
-                }
+                await TickAsync(stopping).ConfigureAwait(false);
             }
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -150,15 +129,15 @@ internal sealed partial class DemoSite : IHostedService, IDisposable
 
         // Channels lists this node's subscribed channels; once a second is cheap enough even with many.
         var watched = _node.ConnectionCount == 0 ? null : _node.Channels;
-        _logs.Watched = watched?.ContainsKey(DemoChannels.Logs) == true;
         if (watched?.ContainsKey(DemoChannels.Clock) == true)
         {
             await PublishAsync(DemoChannels.Clock, new { time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, stopping).ConfigureAwait(false);
         }
 
-        if (_logs.Watched)
+        if (watched?.ContainsKey(DemoChannels.Logs) == true)
         {
-            _logs.AddWorkerLine();
+            var line = _logs.NextLine();
+            await PublishAsync(DemoChannels.Logs, new { time = line.Time, level = line.Level, category = line.Category, text = line.Text }, stopping).ConfigureAwait(false);
         }
     }
 

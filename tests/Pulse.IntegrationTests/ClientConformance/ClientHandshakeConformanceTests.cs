@@ -23,6 +23,29 @@ public sealed class ClientHandshakeConformanceTests : IAsyncLifetime
         + $"Sec-WebSocket-Accept: {accept ?? RawServerPeer.Accept(request.Header("Sec-WebSocket-Key")!)}\r\n"
         + string.Concat(extra.Select(h => h + "\r\n")) + "\r\n";
 
+    /// <summary>
+    /// RFC 9112 §6.3: a refusal's body may be chunked (ASP.NET Core writes one so when no length is set), have a
+    /// Content-Length, or be empty; either way the message shows its first line, not a chunk size, and the client
+    /// does not wait for the server to close (this server keeps the connection open, and the open timeout is long).
+    /// </summary>
+    [Theory]
+    [InlineData("Transfer-Encoding: chunked", "1d\r\nUnauthorized: invalid token.\n\r\n0\r\n\r\n", "Unauthorized: invalid token.")]
+    [InlineData("Transfer-Encoding: chunked", "f;note=split\r\nUnauthorized: i\r\n12\r\nnvalid token.\nmore\r\n0\r\n\r\n", "Unauthorized: invalid token.")]
+    [InlineData("Content-Length: 29", "Unauthorized: invalid token.\n", "Unauthorized: invalid token.")]
+    [InlineData("Content-Length: 0", "", "")]
+    public async Task Refusal_ChunkedWithContentLengthOrEmpty_MessageIsTheBodysFirstLine(string framing, string body, string firstLine)
+    {
+        var options = RawServerPeer.Options();
+        options.OpenTimeout = TimeSpan.FromHours(1);
+
+        var error = await _peer.HandshakeFailsAsync(_ => $"HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n{framing}\r\n\r\n{body}", options);
+
+        var refused = Assert.IsType<InvalidStatusException>(error);
+        Assert.Equal(401, refused.StatusCode);
+        Assert.Equal(firstLine, refused.BodyFirstLine);
+        Assert.Equal("server rejected WebSocket connection: HTTP 401" + (firstLine.Length > 0 ? $": {firstLine}" : ""), refused.Message);
+    }
+
     /// <summary>RFC 6455 §4.1: the request is a GET with Upgrade, Connection, a 16-byte base64 key and version 13.</summary>
     [Fact]
     public async Task Request_CarriesTheRequiredHeaders()

@@ -6,8 +6,8 @@ namespace Pulse.IntegrationTests.Hostile;
 
 /// <summary>
 /// What <c>pulse serve</c> runs, configured as in production (a token secret, an admin API key, an origin
-/// allow-list, anonymous hub access off), plus a bystander: an <c>/echo</c> connection opened before any hostile
-/// input, which must keep echoing after each case.
+/// allow-list, anonymous hub access off, <c>/echo</c> turned on by name), plus a bystander: an <c>/echo</c>
+/// connection opened before any hostile input, which must keep echoing after each case.
 /// </summary>
 public sealed class HostileServerFixture : IAsyncLifetime
 {
@@ -36,6 +36,7 @@ public sealed class HostileServerFixture : IAsyncLifetime
             options.AdminApiKey = AdminKey;
             options.AllowAnonymous = false;
             options.Origins = [AllowedOrigin];
+            options.Echo = true; // production mode serves no /echo unless named; the bystander needs one
         });
         Http.BaseAddress = Server.HttpBaseUri;
         _bystander = await WebSocketClient.ConnectAsync(Ws("/echo"), new ClientOptions { PingInterval = null, UseProxyFromEnvironment = false }).DefaultTimeout();
