@@ -43,6 +43,10 @@ if [[ ! -f tests/peers/node_modules/ws/package.json || ! -f tests/peers/node_mod
   say "Installing npm packages of tests/peers"
   npm ci --prefix tests/peers --no-audit --no-fund --loglevel=error
 fi
+if [[ ! -f clients/js/node_modules/typescript/package.json ]]; then
+  say "Installing npm packages of clients/js (TypeScript, to check pulse.d.ts)"
+  npm ci --prefix clients/js --no-audit --no-fund --loglevel=error
+fi
 
 # --- Build and style -----------------------------------------------------------------------------
 say "Build"

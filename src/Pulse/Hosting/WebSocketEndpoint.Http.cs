@@ -34,6 +34,7 @@ internal sealed partial class WebSocketEndpoint
         if (!decision.Accepted)
         {
             context.Response.StatusCode = response.StatusCode;
+            context.Response.ContentLength = response.Body.Length;
             CopyHeaders(response, context.Response, !HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol));
             await context.Response.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
             return;
