@@ -42,12 +42,6 @@ function launchFirefox() {
     browser: "firefox",
     executablePath: browsers.firefox.executable,
     headless: true,
-    extraPrefsFirefox: {
-      // Every page of a scenario is a tab, and only one tab is in front: keep the others' timers at full
-      // speed, as the separate windows of separate people would be.
-      "dom.min_background_timeout_value": 0,
-      "dom.timeout.enable_budget_timer_throttling": false,
-    },
   });
 }
 
@@ -69,7 +63,9 @@ class Browser {
   async newPage() {
     const context = await (this.#name === "chromium" ? this.#browser.newContext() : this.#browser.createBrowserContext());
     this.#contexts.push(context);
-    const page = new this.#Page(await context.newPage());
+    // Firefox: a window each, as separate people have. A tab behind another would be hidden, its timers slowed
+    // and its animation frames stopped (which puppeteer's clicks wait for).
+    const page = new this.#Page(await (this.#name === "chromium" ? context.newPage() : context.newPage({ type: "window" })));
     page.setTimeout(stepTimeout);
     return page;
   }
@@ -132,8 +128,7 @@ class FirefoxPage extends Page {
 
   click(name) { return this.#target("button", name).then(selector => this.page.locator(selector).click()); }
 
-  // Polled rather than on animation frames, which a tab behind another may not get.
-  waitFor(fn, arg, options) { return this.page.waitForFunction(fn, { polling: 100, ...options }, arg); }
+  waitFor(fn, arg, options) { return this.page.waitForFunction(fn, options ?? {}, arg); }
 
   setViewport(width, height) { return this.page.setViewport({ width, height }); }
 
@@ -150,7 +145,7 @@ class FirefoxPage extends Page {
       if (!target) return false;
       target.dataset.driverTarget = id;
       return true;
-    }, { polling: 100 }, [kind, name, id]).catch(error => {
+    }, {}, [kind, name, id]).catch(error => {
       throw new Error(`no visible, enabled ${kind === "label" ? "control labelled" : "button named"} "${name}"`, { cause: error });
     });
     return `[data-driver-target="${id}"]`;
