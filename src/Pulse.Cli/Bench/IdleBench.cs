@@ -84,7 +84,7 @@ internal static class IdleBench
 
     // Every connection sends one message and reads its echo, so the server has compressed and decompressed once on
     // each (or not, when it declined the offer). Returns the server's answer, the same for every connection.
-    private static async Task<string> ExchangeOneMessageAsync(BenchSettings settings, DeflateOffer offer, IdleLoop[] loops, CliConsole console, CancellationToken stop)
+    private static async Task<string> ExchangeOneMessageAsync(BenchSettings settings, DeflateOffer offer, IdleLoop[] loops, CliConsole? console, CancellationToken stop)
     {
         var answers = loops.Select(l => l.Connection.Extensions).Distinct().ToList();
         if (answers.Count != 1)
@@ -94,7 +94,11 @@ internal static class IdleBench
 
         var compression = loops[0].Connection.Compression;
         var frame = MessageFrame(settings.Size, compression, offer);
-        await BenchRun.SayAsync(console, $"offered '{offer.Header}', agreed '{answers[0] ?? "-"}': sending one {settings.Size:N0}-byte message on each connection ({frame.Length:N0} bytes framed)").ConfigureAwait(false);
+        if (console is not null)
+        {
+            await BenchRun.SayAsync(console, $"offered '{offer.Header}', agreed '{answers[0] ?? "-"}': sending one {settings.Size:N0}-byte message on each connection ({frame.Length:N0} bytes framed)").ConfigureAwait(false);
+        }
+
         foreach (var loop in loops)
         {
             loop.TrySend(frame);
@@ -155,17 +159,26 @@ internal static class IdleBench
         while (Stopwatch.GetTimestamp() < until && !stop.IsCancellationRequested)
         {
             var (connections, _) = await ConnectionOpener.OpenAllAsync(settings with { Connections = Math.Min(settings.Connections, WarmupBatch) }, 0, stop).ConfigureAwait(false);
+            var loops = settings.DeflateOffer is null ? [] : connections.Select(c => new IdleLoop(c)).ToArray();
+            var running = loops.Select(l => l.RunAsync()).ToArray();
+            if (settings.DeflateOffer is { } offer)
+            {
+                // The message too: the server's compression path is compiled and its zlib pool filled before its memory is read.
+                await ExchangeOneMessageAsync(settings, offer, loops, console: null, stop).ConfigureAwait(false);
+            }
+
             foreach (var connection in connections)
             {
                 connection.Dispose();
             }
 
+            await Task.WhenAll(running).ConfigureAwait(false);
             rounds++;
         }
 
         if (rounds > 0)
         {
-            await BenchRun.SayAsync(console, $"warm-up: {rounds} round(s) of up to {WarmupBatch} connections opened and dropped").ConfigureAwait(false);
+            await BenchRun.SayAsync(console, $"warm-up: {rounds} round(s) of up to {WarmupBatch} connections opened{(settings.DeflateOffer is null ? "" : ", each with its message exchanged,")} and dropped").ConfigureAwait(false);
             await Task.Delay(s_settle, stop).ConfigureAwait(false);
         }
     }
