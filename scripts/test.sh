@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every Pulse test on this machine, installing what the tests need when it is missing:
-# Debian's python3-websockets (interop peer), chromium (browser tests), nginx (the reverse-proxy test) and
-# redis-server (scale-out tests, run on free ports by the tests themselves), and the npm packages of tests/peers
-# (Node ws, playwright-core driving the system Chromium). pulse.js's Node tests (clients/js) count too.
+# Debian's python3-websockets (interop peer), chromium and firefox-esr (browser tests), nginx (the reverse-proxy
+# test) and redis-server (scale-out tests, run on free ports by the tests themselves), and the npm packages of
+# tests/peers (Node ws, playwright-core driving the system Chromium, puppeteer-core driving the system Firefox).
+# pulse.js's Node tests (clients/js) count too.
 # The last line is always "Tests: N passed, M failed"; the exit code is non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,7 @@ as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 apt_missing=()
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || apt_missing+=(python3-websockets)
 [[ -x /usr/bin/chromium ]] || apt_missing+=(chromium)
+[[ -x /usr/bin/firefox-esr ]] || apt_missing+=(firefox-esr)
 [[ -x /usr/sbin/nginx ]] || apt_missing+=(nginx)
 command -v redis-server >/dev/null || apt_missing+=(redis-server)
 if ((${#apt_missing[@]})); then
@@ -39,7 +41,8 @@ if ((${#apt_missing[@]})); then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
   [[ -n $no_start ]] && as_root rm -f "$no_start"
 fi
-if [[ ! -f tests/peers/node_modules/ws/package.json || ! -f tests/peers/node_modules/playwright-core/package.json ]]; then
+if [[ ! -f tests/peers/node_modules/ws/package.json || ! -f tests/peers/node_modules/playwright-core/package.json ||
+      ! -f tests/peers/node_modules/puppeteer-core/package.json ]]; then
   say "Installing npm packages of tests/peers"
   npm ci --prefix tests/peers --no-audit --no-fund --loglevel=error
 fi

@@ -89,14 +89,39 @@ internal static class AllocationProbe
             var live = GC.GetTotalMemory(forceFullCollection: true);
             var rss = Environment.WorkingSet;
 
+            // What malloc has handed out and not taken back: zlib's streams live there, not on the managed heap.
+            var native = OperatingSystem.IsLinux() ? (long)MallInfo2().InUse : 0;
+
             // Generation 4 is the pinned object heap, where Kestrel's memory pool keeps its 4 KiB blocks: what
             // connections hold as I/O buffers rather than as objects.
             var generations = GC.GetGCMemoryInfo(GCKind.FullBlocking).GenerationInfo;
             var pinned = generations.Length > 4 ? generations[4].SizeAfterBytes : 0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{handled,10:N0} msgs  {(sample.Item2 - previous.Item2) / 1024.0,12:N0} KiB allocated  {(handled > 0 ? (sample.Item2 - previous.Item2) / (double)handled : 0),8:N1} B/msg  gen0 GCs {sample.Item3 - previous.Item3}  opened {connected,6:N0} ({(connected > 0 ? (sample.Item2 - previous.Item2) / (double)connected : 0),8:N0} B/conn, {(connected > 0 ? thrown / (double)connected : 0),4:N1} exc/conn)  open {open,6:N0}  live heap {live / 1024.0,10:N0} KiB (pinned {pinned / 1024.0,8:N0})  RSS {rss / 1024.0,10:N0} KiB"));
+                $"{handled,10:N0} msgs  {(sample.Item2 - previous.Item2) / 1024.0,12:N0} KiB allocated  {(handled > 0 ? (sample.Item2 - previous.Item2) / (double)handled : 0),8:N1} B/msg  gen0 GCs {sample.Item3 - previous.Item3}  opened {connected,6:N0} ({(connected > 0 ? (sample.Item2 - previous.Item2) / (double)connected : 0),8:N0} B/conn, {(connected > 0 ? thrown / (double)connected : 0),4:N1} exc/conn)  open {open,6:N0}  live heap {live / 1024.0,10:N0} KiB (pinned {pinned / 1024.0,8:N0})  native {native / 1024.0,8:N0} KiB  RSS {rss / 1024.0,10:N0} KiB"));
         }
 
         return 0;
+    }
+
+    [DllImport("libc.so.6", EntryPoint = "mallinfo2")]
+    private static extern GlibcMallInfo2 MallInfo2();
+
+    // glibc's struct mallinfo2 (malloc.h, glibc 2.33 and later): ten size_t fields; uordblks is the bytes in use.
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct GlibcMallInfo2
+    {
+        private readonly nuint _arena;
+        private readonly nuint _ordblks;
+        private readonly nuint _smblks;
+        private readonly nuint _hblks;
+        private readonly nuint _hblkhd;
+        private readonly nuint _usmblks;
+        private readonly nuint _fsmblks;
+        private readonly nuint _uordblks;
+        private readonly nuint _fordblks;
+        private readonly nuint _keepcost;
+
+        // Bytes handed out by malloc and not freed: small blocks (uordblks) and mmapped ones (hblkhd).
+        public ulong InUse => _uordblks + _hblkhd;
     }
 }

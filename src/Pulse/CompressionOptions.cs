@@ -37,8 +37,10 @@ public sealed class CompressionOptions
 
     /// <summary>
     /// The largest LZ77 window of the client's compressor, in bits (8–15), which is also the window the server
-    /// must keep to decompress. A server asks for it (and declines an offer that does not let it ask, unless this
-    /// is 15); a client offers it. The default is 12 (4 KiB).
+    /// must keep to decompress. A server asks for it when the offer has <c>client_max_window_bits</c>; an offer
+    /// without it (Firefox's) lets the client use 15 bits, which a server accepts when
+    /// <c>client_no_context_takeover</c> is agreed (its decompressor then holds nothing between messages) and
+    /// declines otherwise, unless this is 15. A client offers it. The default is 12 (4 KiB).
     /// </summary>
     public int ClientMaxWindowBits { get; set; } = 12;
 

@@ -1,20 +1,19 @@
-// Drives the demo pages of `pulse serve` in headless Chromium (Debian's /usr/bin/chromium through npm
-// playwright-core, which never downloads a browser). One browser serves every scenario the C# tests ask for.
+// Drives the demo pages of `pulse serve` in one headless browser, Chromium or Firefox (see browsers.mjs: Debian's
+// browsers, never downloaded ones). One browser serves every scenario the C# tests ask for.
+// Usage: node demo_pages.mjs chromium|firefox
 //
 // Protocol, one JSON object per line. stdin: {"scenario": NAME, "url": "http://127.0.0.1:PORT", "artifacts": DIR}
 // and {"done": "restart"} once the server restarted. stdout: {"request": "restart"} when the scenario needs
-// the server restarted on the same port, then {"ok": true} or {"ok": false, "error": TEXT, "screenshots": [...]}.
-import { chromium } from "playwright-core";
+// the server restarted on the same port, then {"ok": true, "result": ...} (what the scenario found, if anything)
+// or {"ok": false, "error": TEXT, "screenshots": [...]}.
 import { createInterface } from "node:readline";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { startRelay } from "../../clients/js/test/hub.js";
+import { launch } from "./browsers.mjs";
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browserName = process.argv[2] ?? "chromium";
+const browser = await launch(browserName);
 
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const say = value => process.stdout.write(JSON.stringify(value) + "\n");
@@ -37,20 +36,20 @@ const restartServer = () => testStep("restart");
 // --- What the pages show ----------------------------------------------------------------------------
 
 async function text(page, selector, expected) {
-  await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent === t, [selector, expected]);
+  await page.waitFor(([s, t]) => document.querySelector(s)?.textContent === t, [selector, expected]);
 }
 
 async function contains(page, selector, expected) {
-  await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent.includes(t), [selector, expected]);
+  await page.waitFor(([s, t]) => document.querySelector(s)?.textContent.includes(t), [selector, expected]);
 }
 
 /** The chat's messages as "nick: text", in the order shown. */
-const messagesOf = page => page.$$eval("#messages li", items =>
-  items.map(li => `${li.querySelector(".nick").textContent}: ${li.querySelector(".text").textContent}`));
+const messagesOf = page => page.evaluate(() => [...document.querySelectorAll("#messages li")]
+  .map(li => `${li.querySelector(".nick").textContent}: ${li.querySelector(".text").textContent}`));
 
 async function messages(page, expected) {
   try {
-    await page.waitForFunction(want => {
+    await page.waitFor(want => {
       const shown = [...document.querySelectorAll("#messages li")].map(li => `${li.querySelector(".nick").textContent}: ${li.querySelector(".text").textContent}`);
       return JSON.stringify(shown) === JSON.stringify(want);
     }, expected);
@@ -60,20 +59,20 @@ async function messages(page, expected) {
 }
 
 async function online(page, names) {
-  await page.waitForFunction(want => JSON.stringify([...document.querySelectorAll("#online li")].map(li => li.textContent)) === JSON.stringify(want), names);
+  await page.waitFor(want => JSON.stringify([...document.querySelectorAll("#online li")].map(li => li.textContent)) === JSON.stringify(want), names);
 }
 
 async function joinChat(page, url, nickname, room) {
   await page.goto(`${url}/chat`);
-  await page.getByLabel("Nickname").fill(nickname);
-  await page.getByLabel("Room").fill(room);
-  await page.getByRole("button", { name: "Join" }).click();
-  await page.waitForFunction(() => window.pulseClient?.state === "connected");
+  await page.fill("Nickname", nickname);
+  await page.fill("Room", room);
+  await page.click("Join");
+  await page.waitFor(() => window.pulseClient?.state === "connected");
 }
 
 async function say_(page, message) {
-  await page.getByLabel("Message", { exact: true }).fill(message);
-  await page.getByRole("button", { name: "Send" }).click();
+  await page.fill("Message", message);
+  await page.click("Send");
 }
 
 // --- Scenarios --------------------------------------------------------------------------------------
@@ -118,7 +117,7 @@ const scenarios = {
 
     const steps = [[0, "Plus one", "1"], [1, "Plus one", "2"], [2, "Plus one", "3"], [2, "Minus one", "2"]];
     for (const [index, button, value] of steps) {
-      await pages[index].getByRole("button", { name: button }).click();
+      await pages[index].click(button);
       for (const page of pages) await text(page, "#value", value);
     }
 
@@ -135,7 +134,7 @@ const scenarios = {
     await messages(chat, ["carol: before the restart"]);
     await counter.goto(`${url}/counter`);
     await text(counter, "#value", "0");
-    await counter.getByRole("button", { name: "Plus one" }).click();
+    await counter.click("Plus one");
     await text(counter, "#value", "1");
 
     await restartServer();
@@ -143,10 +142,10 @@ const scenarios = {
     await messages(chat, []);
     await contains(counter, "#notice", "restarted");
     await text(counter, "#value", "0");
-    await chat.waitForFunction(() => window.pulseClient?.state === "connected");
+    await chat.waitFor(() => window.pulseClient?.state === "connected");
     await say_(chat, "after the restart");
     await messages(chat, ["carol: after the restart"]);
-    await counter.getByRole("button", { name: "Plus one" }).click();
+    await counter.click("Plus one");
     await text(counter, "#value", "1");
   },
 
@@ -165,13 +164,13 @@ const scenarios = {
 
       relay.freeze(); // refuse new links while the old ones are cut: the page stays offline a while
       relay.cut();
-      await reader.waitForFunction(() => window.pulseClient.state !== "connected");
+      await reader.waitFor(() => window.pulseClient.state !== "connected");
       const missed = ["m2", "m3", "m4", "m5"];
       for (const message of missed) await say_(writer, message);
       await messages(writer, ["m1", ...missed].map(m => `writer: ${m}`));
       relay.thaw();
 
-      await reader.waitForFunction(() => window.pulseClient.state === "connected", null, { timeout: 30_000 });
+      await reader.waitFor(() => window.pulseClient.state === "connected", null, { timeout: 30_000 });
       await say_(writer, "m6");
       await messages(reader, ["m1", ...missed, "m6"].map(m => `writer: ${m}`));
       await contains(reader, "#notice", "4 missed messages recovered");
@@ -186,35 +185,141 @@ Object.assign(scenarios, {
   async live({ url, open }) {
     const clock = await open();
     await clock.goto(`${url}/clock`);
-    await clock.waitForFunction(() => document.getElementById("time").dataset.time !== undefined);
-    const first = Number(await clock.locator("#time").getAttribute("data-time"));
-    await clock.waitForFunction(t => Number(document.getElementById("time").dataset.time) > t, first);
+    await clock.waitFor(() => document.getElementById("time").dataset.time !== undefined);
+    const first = await clock.evaluate(() => Number(document.getElementById("time").dataset.time));
+    await clock.waitFor(t => Number(document.getElementById("time").dataset.time) > t, first);
 
     const logs = await open();
     await logs.goto(`${url}/logs`);
-    await logs.waitForFunction(() => document.querySelectorAll("#lines li").length >= 2);
-    await logs.getByRole("button", { name: "Pause" }).click();
-    const shown = await logs.locator("#lines li").count();
-    await logs.waitForFunction(() => /^\d+ new lines? held$/.test(document.getElementById("held").textContent));
-    if (await logs.locator("#lines li").count() !== shown) throw new Error("lines were added while paused");
-    if (await logs.getByRole("button", { name: "Resume" }).getAttribute("aria-pressed") !== "true") throw new Error("the pause button is not pressed");
-    await logs.getByRole("button", { name: "Resume" }).click();
-    await logs.waitForFunction(n => document.querySelectorAll("#lines li").length > n, shown);
+    await logs.waitFor(() => document.querySelectorAll("#lines li").length >= 2);
+    await logs.click("Pause");
+    const shownLines = () => logs.evaluate(() => document.querySelectorAll("#lines li").length);
+    const shown = await shownLines();
+    await logs.waitFor(() => /^\d+ new lines? held$/.test(document.getElementById("held").textContent));
+    if (await shownLines() !== shown) throw new Error("lines were added while paused");
+    if (await logs.evaluate(() => document.getElementById("pause").getAttribute("aria-pressed")) !== "true") throw new Error("the pause button is not pressed");
+    await logs.click("Resume");
+    await logs.waitFor(n => document.querySelectorAll("#lines li").length > n, shown);
     await text(logs, "#held", "");
+  },
+});
+
+// --- What a new user meets first: no errors, a phone's width, the chat's join flow, compression -------
+
+const demoPages = ["/", "/chat", "/counter", "/clock", "/logs", "/status"];
+
+/**
+ * Opens a demo page and waits until it has started: its connection badge, where it has one, says connected;
+ * the chat connects only once joined.
+ */
+async function openReady(page, url) {
+  await page.goto(url);
+  await page.waitFor(() => {
+    const badge = document.getElementById("connection");
+    return !badge || badge.dataset.state === "connected" || document.getElementById("join-form") !== null;
+  });
+}
+
+function noProblems(page, where) {
+  if (page.problems.length > 0) throw new Error(`${where}: ${page.problems.join("; ")}`);
+}
+
+/** Fails when the page is wider than its window, so it would scroll sideways; names the widest culprits. */
+async function fitsTheWidth(page, where) {
+  const { scrollWidth, clientWidth, wide } = await page.evaluate(() => {
+    const root = document.documentElement;
+    const wide = [...document.body.querySelectorAll("*")]
+      .filter(e => e.getBoundingClientRect().right > root.clientWidth + 0.5)
+      .slice(-5).map(e => e.id ? `#${e.id}` : `${e.tagName.toLowerCase()}${e.className ? "." + e.className : ""}`);
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide };
+  });
+  if (scrollWidth > clientWidth) throw new Error(`${where} scrolls sideways at ${clientWidth}px: it is ${scrollWidth}px wide (${wide.join(", ")})`);
+}
+
+Object.assign(scenarios, {
+  /** Every page loads and starts with no console error, uncaught exception or missing file, its icon included. */
+  async errors({ url, open }) {
+    for (const route of demoPages) {
+      // A page per route: leaving a page with an open WebSocket is an error in Firefox's console by itself.
+      const page = await open();
+      await openReady(page, url + route);
+      const icon = await page.evaluate(async () => {
+        const link = document.querySelector('link[rel~="icon"]');
+        if (!link) return "no icon link, so the browser asks for /favicon.ico";
+        const response = await fetch(link.href);
+        const type = response.headers.get("content-type") ?? "";
+        return response.ok && type.startsWith("image/") ? "ok" : `icon ${link.href}: HTTP ${response.status} ${type}`;
+      });
+      if (icon !== "ok") throw new Error(`${route}: ${icon}`);
+      noProblems(page, route);
+    }
+  },
+
+  /** At a phone's width (360 CSS pixels) no page scrolls sideways: the chat neither before nor after joining. */
+  async narrow({ url, open }) {
+    for (const route of demoPages) {
+      const page = await open();
+      await page.setViewport(360, 640);
+      await openReady(page, url + route);
+      await fitsTheWidth(page, route);
+    }
+
+    const chat = await open();
+    await chat.setViewport(360, 640);
+    await joinChat(chat, url, "narrow", `narrow${Date.now()}`);
+    const long = `see-https://example.com/${"a-long-path-".repeat(8)}`;
+    await say_(chat, long);
+    await messages(chat, [`narrow: ${long}`]);
+    await fitsTheWidth(chat, "/chat, joined, with a long word");
+  },
+
+  /** The chat offers Send only once joined; then joining and sending work, with nothing in the console. */
+  async join({ url, open }) {
+    const page = await open();
+    await page.goto(`${url}/chat`);
+    const offersSend = () => page.evaluate(() => ["send", "message"]
+      .some(id => document.getElementById(id).checkVisibility() && !document.getElementById(id).disabled));
+    if (await offersSend()) throw new Error("the chat offers Send before joining");
+    await page.fill("Nickname", "erin");
+    await page.fill("Room", `join${Date.now()}`);
+    await page.click("Join");
+    await page.waitFor(() => window.pulseClient?.state === "connected");
+    await say_(page, "hello after joining");
+    await messages(page, ["erin: hello after joining"]);
+    noProblems(page, "/chat");
+  },
+
+  /** The browser's WebSockets to pulse serve, the echo endpoint's and the hub's (what pulse.js opens), are compressed. */
+  async extensions({ url, open }) {
+    const page = await open();
+    await page.goto(`${url}/`);
+    return await page.evaluate(async () => {
+      const connect = (path, protocols) => new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://${location.host}${path}`, protocols);
+        ws.onopen = () => resolve(ws);
+        ws.onerror = () => reject(new Error(`${path}: could not connect`));
+      });
+      const echo = await connect("/echo");
+      const text = JSON.stringify({ text: "compress me ".repeat(2000) });
+      const reply = new Promise(resolve => { echo.onmessage = e => resolve(e.data); });
+      echo.send(text);
+      if (await reply !== text) throw new Error("the echo differs from what was sent");
+      const hub = await connect("/ws", ["pulse.v1.json"]);
+      const result = { echo: echo.extensions, hub: hub.extensions, hubProtocol: hub.protocol };
+      echo.close(1000);
+      hub.close(1000);
+      return result;
+    });
   },
 });
 
 // --- The loop ---------------------------------------------------------------------------------------
 
 for (let command = await next(); command !== null; command = await next()) {
-  const contexts = [];
   const pages = [];
   const open = async () => {
     // A context per page: separate people, as two browser profiles would be.
-    const context = await browser.newContext();
-    context.setDefaultTimeout(15_000);
-    contexts.push(context);
-    const page = await context.newPage();
+    const page = await browser.newPage();
     pages.push(page);
     return page;
   };
@@ -222,20 +327,20 @@ for (let command = await next(); command !== null; command = await next()) {
   try {
     const scenario = scenarios[command.scenario];
     if (!scenario) throw new Error(`unknown scenario ${command.scenario}`);
-    await scenario({ url: command.url, open });
-    say({ ok: true });
+    const result = await scenario({ url: command.url, open });
+    say({ ok: true, result });
   } catch (error) {
     const screenshots = [];
     mkdirSync(command.artifacts, { recursive: true });
     for (const [i, page] of pages.entries()) {
       if (page.isClosed()) continue;
-      const file = path.join(command.artifacts, `${command.scenario}-page${i + 1}.png`);
-      await page.screenshot({ path: file, fullPage: true }).then(() => screenshots.push(file), () => {});
+      const file = path.join(command.artifacts, `${command.scenario}-${browserName}-page${i + 1}.png`);
+      await page.screenshot(file).then(() => screenshots.push(file), () => {});
     }
 
     say({ ok: false, error: String(error?.stack ?? error), screenshots });
   } finally {
-    for (const context of contexts) await context.close().catch(() => {});
+    await browser.closePages();
   }
 }
 

@@ -20,6 +20,8 @@
 //
 // With PEER_COMPRESSION=deflate, the client offers permessage-deflate (ws's perMessageDeflate: true) and prints
 // "extensions HEADER" first, with the Sec-WebSocket-Extensions header of the server's answer ("-" if none).
+// PEER_COMPRESSION may instead be an offer, such as "permessage-deflate; server_max_window_bits=10": ws's own
+// perMessageDeflate options are set to make exactly that offer, and ws checks the answer against them.
 // Without it, compression is off.
 
 import { createHash } from 'node:crypto';
@@ -99,9 +101,31 @@ class Inbox {
   }
 }
 
+// ws's perMessageDeflate option for PEER_COMPRESSION: off, ws's defaults, or one exact offer.
+function perMessageDeflate(value) {
+  if (!value) return false;
+  if (value === 'deflate') return true;
+  const [name, ...parameters] = value.split(';').map((part) => part.trim());
+  if (name !== 'permessage-deflate') throw new Error(`not a permessage-deflate offer: ${value}`);
+  // Nothing but what the offer names: clientMaxWindowBits false leaves client_max_window_bits out.
+  const options = { clientMaxWindowBits: false };
+  const names = {
+    server_no_context_takeover: 'serverNoContextTakeover',
+    client_no_context_takeover: 'clientNoContextTakeover',
+    server_max_window_bits: 'serverMaxWindowBits',
+    client_max_window_bits: 'clientMaxWindowBits',
+  };
+  for (const parameter of parameters) {
+    const [key, bits] = parameter.split('=');
+    if (!names[key]) throw new Error(`unknown parameter in ${value}: ${key}`);
+    options[names[key]] = bits === undefined ? true : Number(bits);
+  }
+  return options;
+}
+
 async function run(uri, steps) {
   const compression = Boolean(process.env.PEER_COMPRESSION);
-  const ws = new WebSocket(uri, { perMessageDeflate: compression, maxPayload: MAX_SIZE });
+  const ws = new WebSocket(uri, { perMessageDeflate: perMessageDeflate(process.env.PEER_COMPRESSION), maxPayload: MAX_SIZE });
   const inbox = new Inbox();
   let extensions = '-';
   ws.on('upgrade', (response) => { extensions = response.headers['sec-websocket-extensions'] ?? '-'; });

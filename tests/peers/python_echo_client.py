@@ -21,6 +21,8 @@ with the reason on stderr. Gives up after PEER_TIMEOUT seconds (default 120).
 
 With PEER_COMPRESSION=deflate, the client offers permessage-deflate with websockets' defaults (RFC 7692) and
 prints "extensions HEADER" first, with the Sec-WebSocket-Extensions header of the server's answer ("-" if none).
+PEER_COMPRESSION may instead be an offer, such as "permessage-deflate; server_max_window_bits=10": websockets'
+own ClientPerMessageDeflateFactory is set up to make exactly that offer, and checks the answer against it.
 Without it, compression is off.
 """
 
@@ -30,6 +32,7 @@ import os
 import sys
 
 import websockets
+from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
 
 MAX_REPEAT = 100_000
 MAX_SIZE = 64 * 1024 * 1024
@@ -81,10 +84,30 @@ def fragments(kind, payload, parts):
     return [text[i:i + step] for i in range(0, len(text), step)] or [""]
 
 
+def compression_settings(value):
+    """websockets.connect's arguments for PEER_COMPRESSION: off, websockets' defaults, or one exact offer."""
+    if not value:
+        return {"compression": None}
+    if value == "deflate":
+        return {"compression": "deflate"}
+    name, *parameters = [part.strip() for part in value.split(";")]
+    if name != "permessage-deflate":
+        raise ValueError(f"not a permessage-deflate offer: {value}")
+    # Nothing but what the offer names: no client_max_window_bits unless it is there.
+    offer = {"server_no_context_takeover": False, "client_no_context_takeover": False,
+             "server_max_window_bits": None, "client_max_window_bits": None}
+    for parameter in parameters:
+        key, _, bits = parameter.partition("=")
+        if key not in offer:
+            raise ValueError(f"unknown parameter in {value}: {key}")
+        offer[key] = int(bits) if bits else True
+    return {"compression": None, "extensions": [ClientPerMessageDeflateFactory(**offer)]}
+
+
 async def run(uri, steps):
     checked = 0
     compression = os.environ.get("PEER_COMPRESSION") or None
-    async with websockets.connect(uri, max_size=None, compression=compression) as ws:
+    async with websockets.connect(uri, max_size=None, **compression_settings(compression)) as ws:
         if compression:
             print(f"extensions {ws.response_headers.get('Sec-WebSocket-Extensions', '-')}", flush=True)
         for step in steps:

@@ -16,7 +16,7 @@ internal static class BenchCommand
             CreateLatency(console),
             CreateFanOut(console, hub: false),
             CreateFanOut(console, hub: true),
-            CreateConnectionScenario(console, "idle", "Handshakes per second opening N connections, then the server's memory per idle connection (--server-pid) while they are held for the duration.", 10_000, IdleBench.RunAsync),
+            CreateIdle(console),
             CreateConnectionScenario(console, "churn", "Connections opened and closed per second (handshake, closing handshake, TCP close), N workers at a time.", 32, ChurnBench.RunAsync),
             Soak.SoakCommand.Create(console),
         };
@@ -85,7 +85,25 @@ internal static class BenchCommand
         return command;
     }
 
-    /// <summary>A scenario about connections themselves (idle, churn): only the shared options, messages of no size.</summary>
+    private static Command CreateIdle(CliConsole console)
+    {
+        var shared = new SharedOptions(defaultConnections: 10_000, "echo", defaultSize: 1024);
+        var extensions = new Option<string?>("--extensions")
+        {
+            Description = "A permessage-deflate offer to make, exactly as given: 'permessage-deflate' (Firefox's), 'permessage-deflate; client_max_window_bits' (Chromium's). "
+                + "Each connection then sends one --size-byte message, compressed when agreed, and reads its echo before going quiet.",
+        };
+        var command = new Command("idle", "Handshakes per second opening N connections, then the server's memory per idle connection (--server-pid) while they are held for the duration.") { extensions };
+        shared.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = shared.Read(parse, minSize: 0) with { DeflateOffer = parse.GetValue(extensions) is { } offer ? DeflateOffer.Parse(offer) : null };
+            return await RunAsync(settings, stop => IdleBench.RunAsync(settings, console, stop), console, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>A scenario about connections themselves (churn): only the shared options, messages of no size.</summary>
     private static Command CreateConnectionScenario(CliConsole console, string name, string description, int defaultConnections, Func<BenchSettings, CliConsole, CancellationToken, Task<int>> run)
     {
         var shared = new SharedOptions(defaultConnections, "echo");

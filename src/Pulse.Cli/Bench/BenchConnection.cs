@@ -19,11 +19,13 @@ internal sealed class BenchConnection : IDisposable
 
     private static readonly TimeSpan s_openTimeout = TimeSpan.FromSeconds(10);
 
-    private BenchConnection(Socket socket, byte[] receiveBuffer, int buffered)
+    private BenchConnection(Socket socket, byte[] receiveBuffer, int buffered, string? extensions, PerMessageDeflateParameters? compression)
     {
         Socket = socket;
         ReceiveBuffer = receiveBuffer;
         Buffered = buffered;
+        Extensions = extensions;
+        Compression = compression;
     }
 
     public Socket Socket { get; }
@@ -34,12 +36,19 @@ internal sealed class BenchConnection : IDisposable
     /// <summary>Bytes the server sent right after its handshake response, at the start of <see cref="ReceiveBuffer"/>.</summary>
     public int Buffered { get; }
 
+    /// <summary>The server's <c>Sec-WebSocket-Extensions</c>, or null when it accepted none.</summary>
+    public string? Extensions { get; }
+
+    /// <summary>The permessage-deflate parameters agreed, or null when the connection is not compressed.</summary>
+    public PerMessageDeflateParameters? Compression { get; }
+
     /// <summary>
     /// Opens a connection from <paramref name="source"/> and completes the opening handshake, offering
-    /// <paramref name="subprotocols"/> (the hub's <c>pulse.v1.json</c>) unless null.
+    /// <paramref name="subprotocols"/> (the hub's <c>pulse.v1.json</c>) unless null, and <paramref name="deflate"/>
+    /// unless null.
     /// </summary>
     /// <exception cref="IOException">The connection or the handshake failed; the message says why in one line.</exception>
-    public static async Task<BenchConnection> OpenAsync(Uri url, IPEndPoint server, IPAddress source, int receiveBufferSize, IReadOnlyList<string>? subprotocols, CancellationToken cancellationToken)
+    public static async Task<BenchConnection> OpenAsync(Uri url, IPEndPoint server, IPAddress source, int receiveBufferSize, IReadOnlyList<string>? subprotocols, DeflateOffer? deflate, CancellationToken cancellationToken)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -54,8 +63,8 @@ internal sealed class BenchConnection : IDisposable
             socket.Bind(new IPEndPoint(source, 0));
             await socket.ConnectAsync(server, timeout.Token).ConfigureAwait(false);
             var buffer = new byte[Math.Max(receiveBufferSize, HttpParser.DefaultMaxHeadSize)];
-            var buffered = await HandshakeAsync(socket, url, subprotocols, buffer, timeout.Token).ConfigureAwait(false);
-            return new BenchConnection(socket, buffer, buffered);
+            var (buffered, extensions) = await HandshakeAsync(socket, url, subprotocols, deflate, buffer, timeout.Token).ConfigureAwait(false);
+            return new BenchConnection(socket, buffer, buffered, extensions, deflate?.Accept(extensions));
         }
         catch (SocketException e)
         {
@@ -77,10 +86,16 @@ internal sealed class BenchConnection : IDisposable
     /// <summary>Closes the socket at once (no closing handshake).</summary>
     public void Dispose() => Socket.Dispose();
 
-    // Returns how many bytes after the response head are already in the buffer (the first frames, if any).
-    private static async Task<int> HandshakeAsync(Socket socket, Uri url, IReadOnlyList<string>? subprotocols, byte[] buffer, CancellationToken cancellationToken)
+    // Returns how many bytes after the response head are already in the buffer (the first frames, if any), and the
+    // server's Sec-WebSocket-Extensions.
+    private static async Task<(int Buffered, string? Extensions)> HandshakeAsync(Socket socket, Uri url, IReadOnlyList<string>? subprotocols, DeflateOffer? deflate, byte[] buffer, CancellationToken cancellationToken)
     {
         var handshake = new ClientHandshake(url, subprotocols);
+        if (deflate is not null)
+        {
+            handshake.Request.Headers.Add("Sec-WebSocket-Extensions", deflate.Header);
+        }
+
         var request = new ArrayBufferWriter<byte>(256);
         HttpParser.WriteRequest(request, handshake.Request);
         await socket.SendAsync(request.WrittenMemory, SocketFlags.None, cancellationToken).ConfigureAwait(false);
@@ -101,7 +116,9 @@ internal sealed class BenchConnection : IDisposable
                 case HttpParseStatus.Invalid or HttpParseStatus.TooLarge:
                     throw new IOException($"invalid handshake response: {error}");
                 case HttpParseStatus.Complete:
-                    var result = handshake.Validate(response!);
+                    // The offer was written here, not by the handshake: DeflateOffer checks the answer to it.
+                    var extensions = response!.Headers["Sec-WebSocket-Extensions"];
+                    var result = handshake.Validate(deflate is null ? response : WithoutExtensions(response));
                     if (!result.Accepted)
                     {
                         throw new IOException(result.Error);
@@ -109,7 +126,7 @@ internal sealed class BenchConnection : IDisposable
 
                     var rest = (int)input.Length;
                     buffer.AsSpan(filled - rest, rest).CopyTo(buffer);
-                    return rest;
+                    return (rest, extensions);
                 default:
                     if (filled == buffer.Length)
                     {
@@ -119,5 +136,19 @@ internal sealed class BenchConnection : IDisposable
                     break;
             }
         }
+    }
+
+    private static HandshakeResponse WithoutExtensions(HandshakeResponse response)
+    {
+        var headers = new HttpHeaders();
+        foreach (var (name, value) in response.Headers)
+        {
+            if (!string.Equals(name, "Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase))
+            {
+                headers.Add(name, value);
+            }
+        }
+
+        return new HandshakeResponse(response.StatusCode, response.ReasonPhrase, headers, response.Body);
     }
 }

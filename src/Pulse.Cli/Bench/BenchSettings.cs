@@ -44,6 +44,9 @@ internal sealed record BenchSettings
     /// <summary>The CPUs to pin the generator to (<c>--pin</c>), as a mask; null to leave it where it is.</summary>
     public ulong? Pin { get; init; }
 
+    /// <summary>The permessage-deflate offer every connection makes (<c>--extensions</c>); null for none.</summary>
+    public DeflateOffer? DeflateOffer { get; init; }
+
     /// <summary>Parses <c>--url</c>: a ws:// URL of a loopback server.</summary>
     public static (Uri Url, IPEndPoint Server) ParseUrl(string value)
     {

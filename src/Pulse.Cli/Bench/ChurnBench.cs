@@ -29,7 +29,7 @@ internal static class ChurnBench
             {
                 try
                 {
-                    using var connection = await BenchConnection.OpenAsync(settings.Url, settings.Server, source, 0, null, stopWorkers.Token).ConfigureAwait(false);
+                    using var connection = await BenchConnection.OpenAsync(settings.Url, settings.Server, source, 0, null, null, stopWorkers.Token).ConfigureAwait(false);
                     await CloseAsync(connection, stopWorkers.Token).ConfigureAwait(false);
                     Interlocked.Increment(ref cycles);
                 }

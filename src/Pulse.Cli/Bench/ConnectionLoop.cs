@@ -28,7 +28,7 @@ internal abstract class ConnectionLoop
     protected ConnectionLoop(BenchConnection connection, int dataPrefixLength)
     {
         Connection = connection;
-        _reader = new ServerFrameReader(dataPrefixLength);
+        _reader = new ServerFrameReader(dataPrefixLength, compressed: connection.Compression is not null);
     }
 
     public BenchConnection Connection { get; }

@@ -28,7 +28,7 @@ internal static class ConnectionOpener
             {
                 try
                 {
-                    connections[i] = await BenchConnection.OpenAsync(settings.Url, settings.Server, settings.Sources.For(i), receiveBufferSize, subprotocols, cancellationToken).ConfigureAwait(false);
+                    connections[i] = await BenchConnection.OpenAsync(settings.Url, settings.Server, settings.Sources.For(i), receiveBufferSize, subprotocols, settings.DeflateOffer, cancellationToken).ConfigureAwait(false);
                     Interlocked.Increment(ref opened);
                 }
                 catch (IOException e)

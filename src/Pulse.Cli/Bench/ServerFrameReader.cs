@@ -17,6 +17,7 @@ internal sealed class ServerFrameReader
     private readonly byte[] _header = new byte[MaxHeaderLength];
     private readonly byte[] _prefix;
     private readonly int _dataPrefixLength;
+    private readonly byte _reservedBits;
     private int _headerRead;
     private int _headerLength = 2;
     private bool _inPayload;
@@ -25,10 +26,12 @@ internal sealed class ServerFrameReader
     private int _prefixWanted;
 
     /// <param name="dataPrefixLength">How many bytes of each data frame's payload to keep; control frames keep all of theirs.</param>
-    public ServerFrameReader(int dataPrefixLength = 0)
+    /// <param name="compressed">Whether permessage-deflate was negotiated, which lets the server set RSV1 (RFC 7692 §6); compressed payloads are skipped like any other.</param>
+    public ServerFrameReader(int dataPrefixLength = 0, bool compressed = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(dataPrefixLength);
         _dataPrefixLength = dataPrefixLength;
+        _reservedBits = compressed ? (byte)0x30 : (byte)0x70;
         _prefix = new byte[Math.Max(dataPrefixLength, MaxControlPayload)];
     }
 
@@ -126,7 +129,7 @@ internal sealed class ServerFrameReader
     }
 
     // Returns the whole header's length, once the first two bytes say what it is.
-    private static int CheckFirstTwoBytes(byte first, byte second)
+    private int CheckFirstTwoBytes(byte first, byte second)
     {
         // RFC 6455 §5.1: "A server MUST NOT mask any frames that it sends to the client."
         if ((second & 0x80) != 0)
@@ -134,9 +137,9 @@ internal sealed class ServerFrameReader
             throw new InvalidDataException("the server sent a masked frame (RFC 6455 §5.1)");
         }
 
-        if ((first & 0x70) != 0)
+        if ((first & _reservedBits) != 0)
         {
-            throw new InvalidDataException("the server set reserved bits, though no extension was negotiated (RFC 6455 §5.2)");
+            throw new InvalidDataException("the server set reserved bits that no negotiated extension defines (RFC 6455 §5.2)");
         }
 
         var opcode = first & 0x0F;

@@ -16,6 +16,7 @@ internal static class DemoAssets
         ["/status"] = "status.html",
         ["/demos/demo.css"] = "demo.css",
         ["/demos/demo.js"] = "demo.js",
+        ["/demos/favicon.svg"] = "favicon.svg",
         ["/pulse.js"] = "pulse.js",
         ["/pulse.d.ts"] = "pulse.d.ts",
     }.ToFrozenDictionary();
@@ -37,6 +38,7 @@ internal static class DemoAssets
         ".html" => "text/html; charset=utf-8",
         ".css" => "text/css; charset=utf-8",
         ".js" => "text/javascript; charset=utf-8",
+        ".svg" => "image/svg+xml",
         _ => "text/plain; charset=utf-8",
     };
 }

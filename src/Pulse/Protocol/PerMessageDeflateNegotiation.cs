@@ -76,16 +76,24 @@ public static class PerMessageDeflateNegotiation
         // limit its window unasked. zlib cannot compress with an 8-bit window; see PerMessageDeflate for how 8 is kept.
         var serverBits = Math.Min(offered.ServerMaxWindowBits ?? 15, options.ServerMaxWindowBits);
 
-        // §7.1.2.2: the server may limit the client's window only if the offer has client_max_window_bits; without
-        // it, a server that needs a smaller window than 15 to bound its memory declines the offer.
+        // §7.1.1.2: a server may add client_no_context_takeover to any answer. Once agreed, the client compresses
+        // every message on its own, so our decompressor starts afresh for each one and is handed back after it:
+        // the client's window then costs memory only while a message is being inflated, never while idle.
+        var clientNoContextTakeover = offered.ClientNoContextTakeover || options.ClientNoContextTakeover;
+
+        // §7.1.2.2: the server may limit the client's window only if the offer has client_max_window_bits, and
+        // must not answer with it otherwise. Without it the client may use 15 bits, which is declined only when
+        // the decompressor would keep that window for the connection's life (context takeover) although the
+        // options ask for a smaller one.
         int clientBits;
         if (offered.ClientMaxWindowBits is { } clientOffer)
         {
             clientBits = Math.Min(clientOffer == 0 ? 15 : clientOffer, options.ClientMaxWindowBits);
         }
-        else if (options.ClientMaxWindowBits < 15)
+        else if (options.ClientMaxWindowBits < 15 && !clientNoContextTakeover)
         {
-            reason = $"the offer has no {ClientMaxWindowBitsName}, so the client's window cannot be limited to {options.ClientMaxWindowBits} bits";
+            reason = $"the offer has neither {ClientMaxWindowBitsName} nor {ClientNoContextTakeover}, and with the client's context kept "
+                + $"the decompressor would hold a 15-bit window for the connection's life, not {options.ClientMaxWindowBits} bits";
             return false;
         }
         else
@@ -93,11 +101,10 @@ public static class PerMessageDeflateNegotiation
             clientBits = 15;
         }
 
-        // §7.1.1.1: a request for server_no_context_takeover is accepted by including it; §7.1.1.2: the server may
-        // ask for client_no_context_takeover, and including it when the client offered it lets our decompressor go.
+        // §7.1.1.1: a request for server_no_context_takeover is accepted by including it; a server may also set it unasked.
         agreed = new PerMessageDeflateParameters(
             ServerNoContextTakeover: offered.ServerNoContextTakeover || options.ServerNoContextTakeover,
-            ClientNoContextTakeover: offered.ClientNoContextTakeover || options.ClientNoContextTakeover,
+            ClientNoContextTakeover: clientNoContextTakeover,
             ServerMaxWindowBits: serverBits,
             ClientMaxWindowBits: clientBits);
         return true;

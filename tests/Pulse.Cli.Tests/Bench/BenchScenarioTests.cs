@@ -55,6 +55,31 @@ public sealed class BenchScenarioTests
         Assert.Equal(0, report.GetProperty("connections_lost").GetInt32());
     }
 
+    [Theory]
+    [InlineData("permessage-deflate", "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12")]
+    [InlineData("permessage-deflate; client_max_window_bits", "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12")]
+    public async Task Idle_WithAnOffer_NegotiatesIt_AndEchoesOneCompressedMessageOnEachConnection(string offer, string answer)
+    {
+        await using var server = await PulseServerFixture.StartAsync();
+
+        var report = await RunJsonAsync("idle", Url(server, "echo"), "--connections", "10", "--extensions", offer, "--size", "2000");
+
+        Assert.Equal(offer, report.GetProperty("extensions_offered").GetString());
+        Assert.Equal(answer, report.GetProperty("extensions_agreed").GetString());
+        Assert.Equal(0, report.GetProperty("connections_lost").GetInt32());
+    }
+
+    [Fact]
+    public async Task Idle_OfferDeclined_GoesOnUncompressed()
+    {
+        await using var server = await PulseServerFixture.StartAsync(options => options.Compression = false);
+
+        var report = await RunJsonAsync("idle", Url(server, "echo"), "--connections", "3", "--extensions", "permessage-deflate");
+
+        Assert.Equal("-", report.GetProperty("extensions_agreed").GetString());
+        Assert.Equal(0, report.GetProperty("connections_lost").GetInt32());
+    }
+
     [Fact]
     public async Task Churn_TwoWorkers_OpensAndClosesConnections()
     {

@@ -80,6 +80,23 @@ public sealed class ServerFrameReaderTests
         Assert.Equal("ping", ping);
     }
 
+    [Fact]
+    public void Compressed_AcceptsRsv1_ButNotRsv2OrRsv3()
+    {
+        // RFC 7692 §6: a compressed message's first frame has RSV1; its payload is skipped like any other.
+        ReadOnlySpan<byte> compressed = [0xC1, 0x03, 0xF2, 0x48, 0x05];
+        var reader = new ServerFrameReader(compressed: true);
+
+        Assert.True(reader.TryReadFrame(ref compressed));
+        Assert.True(reader.IsEndOfMessage);
+        Assert.Equal(3, reader.PayloadLength);
+        Assert.Throws<InvalidDataException>(() =>
+        {
+            ReadOnlySpan<byte> rsv2 = [0xA1, 0x00];
+            reader.TryReadFrame(ref rsv2);
+        });
+    }
+
     [Theory]
     [InlineData(new byte[] { 0x82, 0x84, 1, 2, 3, 4 }, "masked")]
     [InlineData(new byte[] { 0xC2, 0x00 }, "reserved bits")]

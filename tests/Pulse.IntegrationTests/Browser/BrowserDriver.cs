@@ -5,8 +5,9 @@ using Pulse.Testing;
 namespace Pulse.IntegrationTests.Browser;
 
 /// <summary>
-/// One headless Chromium for every browser test of a class: tests/peers/demo_pages.mjs, which runs a named
-/// scenario against a server on request and answers with a JSON line (see the script's header).
+/// One headless browser, Chromium or Firefox, for every browser test of a class: tests/peers/demo_pages.mjs, which
+/// runs a named scenario against a server on request and answers with a JSON line (see the script's header).
+/// Started on first use, so a missing browser fails its own tests (saying what to install) and no others.
 /// </summary>
 public sealed class BrowserDriver : IAsyncLifetime
 {
@@ -14,34 +15,40 @@ public sealed class BrowserDriver : IAsyncLifetime
     private Process? _node;
     private Task<string>? _errors;
 
+    /// <summary>A Chromium driver, for a class fixture.</summary>
+    public BrowserDriver()
+        : this(Browsers.Chromium)
+    {
+    }
+
+    /// <param name="browser"><see cref="Browsers.Chromium"/> or <see cref="Browsers.Firefox"/>.</param>
+    public BrowserDriver(string browser) => Browser = browser;
+
+    public string Browser { get; }
+
     /// <summary>Where failing scenarios leave their screenshots: artifacts/browser at the repository's root.</summary>
     public static string ArtifactsDirectory => Path.GetFullPath(Path.Combine(Peers.Directory, "..", "..", "artifacts", "browser"));
 
-    public Task InitializeAsync()
-    {
-        BrowserRequirements.RequireChromiumAndPlaywright();
-        _node = Peers.Start("node", [Peers.Script("demo_pages.mjs")], redirectInput: true);
-        _errors = _node.StandardError.ReadToEndAsync();
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     /// <summary>
     /// Runs <paramref name="scenario"/> against the server at <paramref name="baseUri"/>; <paramref name="step"/>
-    /// takes the test's part (restart that server, publish from the back end) when the scenario asks. Throws with the script's error and screenshots when it fails.
+    /// takes the test's part (restart that server, publish from the back end) when the scenario asks. Returns what
+    /// the scenario found (null when it reports nothing); throws with the script's error and screenshots when it fails.
     /// </summary>
-    public async Task RunAsync(string scenario, Uri baseUri, Func<Task>? step = null)
+    public async Task<JsonElement?> RunAsync(string scenario, Uri baseUri, Func<Task>? step = null)
     {
-        var node = _node ?? throw new InvalidOperationException("the driver is not started");
         await _gate.WaitAsync();
         try
         {
+            var node = Start();
             var command = JsonSerializer.Serialize(new { scenario, url = baseUri.GetLeftPart(UriPartial.Authority), artifacts = ArtifactsDirectory });
             await node.StandardInput.WriteLineAsync(command);
             await node.StandardInput.FlushAsync();
             while (true)
             {
                 var line = await node.StandardOutput.ReadLineAsync().DefaultTimeout(TestTimeouts.Scaled(TimeSpan.FromSeconds(90)))
-                    ?? throw new InvalidOperationException($"the browser driver exited:\n{await ErrorsSoFarAsync()}");
+                    ?? throw new InvalidOperationException($"the {Browser} driver exited:\n{await ErrorsSoFarAsync()}");
                 using var reply = JsonDocument.Parse(line);
                 if (reply.RootElement.TryGetProperty("request", out var request))
                 {
@@ -56,10 +63,10 @@ public sealed class BrowserDriver : IAsyncLifetime
                 if (!reply.RootElement.GetProperty("ok").GetBoolean())
                 {
                     var screenshots = string.Join(", ", reply.RootElement.GetProperty("screenshots").EnumerateArray().Select(s => s.GetString()));
-                    Assert.Fail($"{scenario} failed in the browser: {reply.RootElement.GetProperty("error").GetString()}\nscreenshots: {screenshots}");
+                    Assert.Fail($"{scenario} failed in {Browser}: {reply.RootElement.GetProperty("error").GetString()}\nscreenshots: {screenshots}");
                 }
 
-                return;
+                return reply.RootElement.TryGetProperty("result", out var result) ? result.Clone() : null;
             }
         }
         finally
@@ -86,6 +93,20 @@ public sealed class BrowserDriver : IAsyncLifetime
         }
 
         _gate.Dispose();
+    }
+
+    private Process Start()
+    {
+        if (_node is { HasExited: false } running)
+        {
+            return running;
+        }
+
+        Browsers.Require(Browser);
+        _node?.Dispose();
+        _node = Peers.Start(Peers.Node, [Peers.Script("demo_pages.mjs"), Browser], redirectInput: true);
+        _errors = _node.StandardError.ReadToEndAsync();
+        return _node;
     }
 
     private async Task<string> ErrorsSoFarAsync()

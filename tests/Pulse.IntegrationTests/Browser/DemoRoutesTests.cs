@@ -14,7 +14,7 @@ public sealed class DemoRoutesTests
         await using var server = await PulseServerFixture.StartAsync();
         using var http = new HttpClient { BaseAddress = server.HttpBaseUri };
         string[] pages = ["/", "/chat", "/counter", "/clock", "/logs", "/status"];
-        (string Path, string MediaType)[] routes = [.. pages.Select(p => (p, "text/html")), ("/demos/demo.js", "text/javascript"), ("/demos/demo.css", "text/css")];
+        (string Path, string MediaType)[] routes = [.. pages.Select(p => (p, "text/html")), ("/demos/demo.js", "text/javascript"), ("/demos/demo.css", "text/css"), ("/demos/favicon.svg", "image/svg+xml")];
         foreach (var (path, mediaType) in routes)
         {
             using var response = await http.GetAsync(new Uri(path, UriKind.Relative)).DefaultTimeout();

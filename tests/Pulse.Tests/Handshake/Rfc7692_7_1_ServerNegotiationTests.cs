@@ -76,9 +76,10 @@ public class Rfc7692_7_1_ServerNegotiationTests
         { "larger windows asked", "permessage-deflate; client_max_window_bits=15; server_max_window_bits=14", "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12" },
         { "client_no_context_takeover offered is kept", "permessage-deflate; client_no_context_takeover; client_max_window_bits", "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12" },
 
-        // §7.1.2.2: without client_max_window_bits the client's window cannot be limited: declined.
-        { "no client_max_window_bits", "permessage-deflate", null },
-        { "no client_max_window_bits, then an offer with it", "permessage-deflate, permessage-deflate; client_max_window_bits", "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12" },
+        // §7.1.2.2: without client_max_window_bits the client's window cannot be limited, and need not be: with
+        // client_no_context_takeover (§7.1.1.2, set by default) a 15-bit window is held only while a message inflates.
+        { "no client_max_window_bits (Firefox)", "permessage-deflate", "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12" },
+        { "no client_max_window_bits, then an offer with it", "permessage-deflate, permessage-deflate; client_max_window_bits", "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=12" },
     };
 
     [Theory]

@@ -1,15 +1,12 @@
-// Headless Chromium as a WebSocket peer: opens URL from a blank page, sends a text and a binary message, and
-// prints one JSON line: the extensions the browser negotiated and whether each echo came back intact.
-// Usage: node chromium_echo.mjs ws://127.0.0.1:PORT/echo
-// Runs Debian's chromium (apt-get install chromium); playwright-core never downloads a browser.
-import { chromium } from "playwright-core";
+// A headless browser as a WebSocket peer: opens URL from a blank page, sends a compressible text message and a
+// binary one, and prints one JSON line: the extensions the browser negotiated (WebSocket.extensions) and whether
+// each echo came back intact.
+// Usage: node browser_echo.mjs chromium|firefox ws://127.0.0.1:PORT/echo
+// Runs Debian's chromium or firefox-esr (see browsers.mjs); nothing downloads a browser.
+import { launch } from "./browsers.mjs";
 
-const url = process.argv[2];
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const [name, url] = process.argv.slice(2);
+const browser = await launch(name);
 try {
   const page = await browser.newPage();
   const result = await page.evaluate(async (target) => {
@@ -20,7 +17,7 @@ try {
       ws.onclose = (e) => reject(new Error(`closed ${e.code} ${e.reason}`));
     });
     await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error("could not connect")); });
-    const text = JSON.stringify({ type: "chat", text: "hello from chromium ".repeat(1000) });
+    const text = JSON.stringify({ type: "chat", text: `hello from ${navigator.userAgent} `.repeat(400) });
     const binary = new Uint8Array(50_000).map((_, i) => (i * 31) % 251);
     ws.send(text);
     const textEcho = await next();
