@@ -57,10 +57,16 @@ public sealed class HubClientOptions
 
     /// <summary>
     /// How <see cref="HubClient.PublishAsync(string, object?, bool, CancellationToken)"/> serializes data and
-    /// <see cref="HubMessage.GetData{T}"/> reads it. The default is <see cref="JsonSerializerOptions.Web"/>
-    /// (camelCase names, case-insensitive reading).
+    /// <see cref="HubMessage.GetData{T}"/> reads it. The default is the web defaults (<see cref="JsonSerializerDefaults.Web"/>:
+    /// camelCase names, case-insensitive reading).
     /// </summary>
+#if NET9_0_OR_GREATER
     public JsonSerializerOptions JsonSerializerOptions { get; set; } = JsonSerializerOptions.Web;
+#else
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = WebDefaults;
+
+    private static readonly JsonSerializerOptions WebDefaults = new(JsonSerializerDefaults.Web);
+#endif
 
     // Logging
 

@@ -1,4 +1,8 @@
+#if NET9_0_OR_GREATER
 using System.Runtime.InteropServices;
+#else
+using System.Text;
+#endif
 using System.Text.Json;
 using Pulse.Hub.Protocol;
 
@@ -95,7 +99,11 @@ internal static class ServerEnvelopeReader
         }
 
         // The exact bytes the publisher sent: the hub never re-encodes data, and neither does the client.
+#if NET9_0_OR_GREATER
         var bytes = JsonMarshal.GetRawUtf8Value(data).ToArray();
+#else
+        var bytes = Encoding.UTF8.GetBytes(data.GetRawText());
+#endif
         return new Publication(RequiredLong(element, "offset"), bytes, OptionalString(element, "user"), OptionalLong(element, "timestamp"), ackRequired: ackRequired);
     }
 
