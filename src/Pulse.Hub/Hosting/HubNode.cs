@@ -25,7 +25,7 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
     private readonly ITimer _maintenance;
     private readonly long _startedAt;
 
-    /// <summary>Creates the node; <see cref="HubEndpointExtensions.AddPulseHub"/> does this for applications.</summary>
+    /// <summary>Creates the node; <c>services.AddPulseHub()</c> does this for applications.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public HubNode(HubOptions options, TimeProvider? time = null)
     {
