@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Pulse.Hub.Hosting;
 
-namespace Pulse.Hub.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Configures the hub registered by <c>AddPulseHub</c>, through <see cref="IOptions{HubOptions}"/>.</summary>
 public static class PulseHubBuilderExtensions
