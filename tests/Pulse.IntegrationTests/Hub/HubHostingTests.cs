@@ -89,6 +89,36 @@ public sealed class HubHostingTests
         Assert.Equal("Healthy", body);
     }
 
+    [Fact]
+    public async Task ActivitySourcePulse_TracesHandshakePublishAndDelivery()
+    {
+        var channel = $"chat:traced-{Guid.NewGuid():N}";
+        var stopped = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Pulse",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await using var app = await StartAsync(new() { ["Pulse:Hub:AllowAnonymous"] = "true" });
+
+        await using var client = await HubClient.ConnectAsync(new Uri(app.WebSocketBaseUri, "ws"));
+        var inbox = Channel.CreateUnbounded<HubMessage>();
+        await using var subscription = await client.SubscribeAsync(channel, message => inbox.Writer.WriteAsync(message));
+        var offset = await client.PublishAsync(channel, new { text = "traced" });
+        await inbox.Reader.ReadAsync().AsTask().DefaultTimeout();
+
+        var mine = stopped.Where(activity => activity.GetTagItem("messaging.destination.name") as string == channel).ToList();
+        var publish = Assert.Single(mine, activity => activity.OperationName == "pulse.publish");
+        Assert.Equal(offset, publish.GetTagItem("pulse.offset"));
+        Assert.Equal(System.Diagnostics.ActivityKind.Producer, publish.Kind);
+        var deliver = Assert.Single(mine, activity => activity.OperationName == "pulse.deliver");
+        Assert.Equal(offset, deliver.GetTagItem("pulse.offset"));
+        Assert.Contains(stopped, activity => activity.OperationName == "pulse.handshake" && activity.GetTagItem("url.path") as string == "/ws"
+            && (int?)activity.GetTagItem("http.response.status_code") == 101 && activity.Status == System.Diagnostics.ActivityStatusCode.Ok);
+    }
+
     private static Task<AspNetApp> StartAsync(Dictionary<string, string?> settings) =>
         AspNetApp.StartAsync(fastPath: false, https: false, configure: builder =>
         {
