@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Pulse.Redis.Hosting;
 using Pulse.Server;
 
 namespace Pulse.Cli;

@@ -7,7 +7,7 @@ namespace Pulse.Hub.Client;
 public sealed partial class HubClient
 {
     /// <summary>
-    /// Opens one connection up to the point where requests may go out: the WebSocket with <c>pulse.v1.json</c>,
+    /// Opens one connection up to the point where requests may go out: the WebSocket with the codec's subprotocol,
     /// the hub's <c>welcome</c>, and with a token the <c>connect</c> reply.
     /// </summary>
     private async Task<HubLink> OpenAsync(long generation, CancellationToken cancellationToken)
@@ -17,9 +17,9 @@ public sealed partial class HubClient
         var socket = await WebSocketClient.ConnectAsync(Uri, _options.WebSocket, deadline.Token).ConfigureAwait(false);
         try
         {
-            if (socket.Subprotocol != Subprotocol)
+            if (socket.Subprotocol != _codec.Subprotocol)
             {
-                throw new InvalidHandshakeException($"the server at {Uri} does not speak {Subprotocol} (it chose {socket.Subprotocol ?? "no subprotocol"})");
+                throw new InvalidHandshakeException($"the server at {Uri} does not speak {_codec.Subprotocol} (it chose {socket.Subprotocol ?? "no subprotocol"})");
             }
 
             deadline.CancelAfter(_options.RequestTimeout);
@@ -30,14 +30,14 @@ public sealed partial class HubClient
                 // Our request ids are c1, c2…: this one cannot meet them.
                 var id = $"connect-{generation}";
                 deadline.CancelAfter(_options.RequestTimeout);
-                await socket.SendAsync(MessageType.Text, ClientEnvelopeWriter.Connect(id, token), deadline.Token).ConfigureAwait(false);
+                await socket.SendAsync(_codec.MessageType, Encode(new Envelope { Type = EnvelopeType.Connect, Id = id, Token = token }), deadline.Token).ConfigureAwait(false);
                 var answer = await ReceiveUntilAsync(socket, static (envelope, id) => envelope is ReplyEnvelope reply && reply.Id == id || envelope is ErrorEnvelope error && error.Id == id, id, deadline.Token).ConfigureAwait(false);
                 if (answer is ErrorEnvelope refused)
                 {
                     throw new HubErrorException(refused.Code, refused.Message);
                 }
 
-                user = ReplyDecoder.Connect(((RawReplyPayload)((ReplyEnvelope)answer).Payload).Payload).User;
+                user = ((ReceivedReply)((ReplyEnvelope)answer).Payload).ToConnectReply().User;
             }
 
             return new HubLink(socket, generation, welcome.Client, user, welcome.HeartbeatSeconds, _disposing.Token);
@@ -58,17 +58,14 @@ public sealed partial class HubClient
     /// <summary>Reads envelopes until one matches; during the handshake nothing else is expected, so others are skipped.</summary>
     private async Task<ServerEnvelope> ReceiveUntilAsync(WebSocketConnection socket, Func<ServerEnvelope, string, bool> match, string state, CancellationToken cancellationToken)
     {
-        var envelopes = new List<ServerEnvelope>();
-        var problems = new List<string>();
+        var results = new List<ServerEnvelopeReadResult>();
         while (true)
         {
             var message = await socket.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            envelopes.Clear();
-            problems.Clear();
-            Read(message, envelopes, problems);
-            foreach (var envelope in envelopes)
+            Read(message, results);
+            foreach (var (envelope, _) in results)
             {
-                if (match(envelope, state))
+                if (envelope is not null && match(envelope, state))
                 {
                     return envelope;
                 }
@@ -249,7 +246,7 @@ public sealed partial class HubClient
         return true;
     }
 
-    private static async Task SendAllAsync(HubLink link, List<PendingRequest> requests)
+    private async Task SendAllAsync(HubLink link, List<PendingRequest> requests)
     {
         foreach (var request in requests)
         {
@@ -282,7 +279,7 @@ public sealed partial class HubClient
                         return;
                     }
 
-                    ping = _pending.Add(RequestKind.Ping, ClientEnvelopeWriter.Ping);
+                    ping = _pending.Add(RequestKind.Ping, id => Encode(new Envelope { Type = EnvelopeType.Ping, Id = id }));
                     ping.SentOn = link.Generation;
                 }
 
@@ -317,7 +314,7 @@ public sealed partial class HubClient
         {
             if (request.Kind == RequestKind.Unsubscribe)
             {
-                request.Reply.TrySetResult(default);
+                request.Reply.TrySetResult(ReceivedReply.Empty);
             }
             else
             {
@@ -352,7 +349,7 @@ public sealed partial class HubClient
             switch (request.Kind)
             {
                 case RequestKind.Unsubscribe:
-                    request.Reply.TrySetResult(default);
+                    request.Reply.TrySetResult(ReceivedReply.Empty);
                     break;
                 case RequestKind.Subscribe or RequestKind.Ping:
                     // Their callers wait on the subscription, or on the link that is gone.

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pulse.Hub.Client.Internal;
 using Pulse.Hub.Protocol;
 
@@ -9,19 +8,19 @@ public sealed partial class HubClient
     /// <summary>Reads one connection until it ends, handing each envelope to <see cref="Dispatch"/> in order.</summary>
     private async Task ReadAsync(HubLink link)
     {
-        var envelopes = new List<ServerEnvelope>();
-        var problems = new List<string>();
+        var results = new List<ServerEnvelopeReadResult>();
         try
         {
             while (true)
             {
                 var message = await link.Socket.ReceiveAsync(link.Stopping).ConfigureAwait(false);
-                envelopes.Clear();
-                problems.Clear();
-                Read(message, envelopes, problems);
-                foreach (var envelope in envelopes)
+                Read(message, results);
+                foreach (var (envelope, _) in results)
                 {
-                    Dispatch(link, envelope);
+                    if (envelope is not null)
+                    {
+                        Dispatch(link, envelope);
+                    }
                 }
             }
         }
@@ -35,20 +34,25 @@ public sealed partial class HubClient
         }
     }
 
-    private void Read(Message message, List<ServerEnvelope> envelopes, List<string> problems)
+    /// <summary>Replaces <paramref name="results"/> with the envelopes of one message; what cannot be read is logged and skipped.</summary>
+    private void Read(Message message, List<ServerEnvelopeReadResult> results)
     {
-        if (message.IsText)
+        results.Clear();
+        if (message.Type == _codec.MessageType)
         {
-            ServerEnvelopeReader.Read(message.Data.Span, envelopes, problems);
+            _codec.ReadServer(message.Data.Span, results);
         }
         else
         {
-            problems.Add("a binary frame, but pulse.v1.json uses text frames");
+            results.Add(new ServerEnvelopeReadResult(null, $"a {(message.IsText ? "text" : "binary")} frame, but {_codec.Subprotocol} uses {(message.IsText ? "binary" : "text")} frames"));
         }
 
-        foreach (var problem in problems)
+        foreach (var (_, problem) in results)
         {
-            Log.UnreadableEnvelope(_logger, Uri, problem);
+            if (problem is not null)
+            {
+                Log.UnreadableEnvelope(_logger, Uri, problem);
+            }
         }
     }
 
@@ -76,18 +80,18 @@ public sealed partial class HubClient
                 FindSubscription(joinLeave.Channel)?.OfferJoinLeave(joinLeave.Join, joinLeave.Info);
                 break;
             case ReplyEnvelope reply:
-                OnReply(reply.Id, ((RawReplyPayload)reply.Payload).Payload);
+                OnReply(reply.Id, (ReceivedReply)reply.Payload);
                 break;
             case ErrorEnvelope error:
                 OnError(link, error);
                 break;
             case PongEnvelope { Id: { } id }:
-                TakePending(id)?.Reply.TrySetResult(default);
+                TakePending(id)?.Reply.TrySetResult(ReceivedReply.Empty);
                 break;
         }
     }
 
-    private void OnReply(string id, JsonElement payload)
+    private void OnReply(string id, ReceivedReply payload)
     {
         if (TakePending(id) is not { } request)
         {
@@ -112,7 +116,7 @@ public sealed partial class HubClient
         SubscribeReply reply;
         try
         {
-            reply = ReplyDecoder.Subscribe(payload);
+            reply = payload.ToSubscribeReply();
         }
         catch (FormatException e)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,8 +8,9 @@ using Pulse.Hub.Protocol;
 namespace Pulse.Hub.Client;
 
 /// <summary>
-/// A client of the Pulse hub speaking <c>pulse.v1.json</c>: subscribe with a handler, publish, presence,
-/// history. It reconnects by itself, restores every subscription from the last position it saw, and so hands
+/// A client of the Pulse hub speaking pulse.v1, in JSON (<c>pulse.v1.json</c>, the default) or Protobuf
+/// (<c>pulse.v1.protobuf</c>, see <see cref="HubClientOptions.Protocol"/>): subscribe with a handler, publish,
+/// presence, history. It reconnects by itself, restores every subscription from the last position it saw, and so hands
 /// each subscription's handler every message once and in order, or says that recovery failed.
 /// </summary>
 /// <example>
@@ -45,13 +47,12 @@ namespace Pulse.Hub.Client;
 /// </remarks>
 public sealed partial class HubClient : IAsyncDisposable
 {
-    private const string Subprotocol = JsonEnvelopeCodec.SubprotocolName;
-
     // Set while an event handler runs on the loop: disposing from there must not wait for the loop itself.
     private static readonly AsyncLocal<bool> s_raisingEvent = new();
 
     private readonly Lock _lock = new();
     private readonly HubClientOptions _options;
+    private readonly IEnvelopeCodec _codec;
     private readonly ILogger _logger;
     private readonly PendingRequests _pending = new();
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
@@ -69,7 +70,8 @@ public sealed partial class HubClient : IAsyncDisposable
     {
         Uri = uri;
         _options = options;
-        _options.WebSocket.Subprotocols = [Subprotocol];
+        _codec = HubProtocolCodec.Of(options.Protocol);
+        _options.WebSocket.Subprotocols = [_codec.Subprotocol];
         _logger = options.LoggerFactory?.CreateLogger<HubClient>() ?? NullLogger<HubClient>.Instance;
         var ws = options.WebSocket;
         _backoff = new ReconnectBackoff(ws.ReconnectInitialDelay, ws.ReconnectMaxDelay, ws.ReconnectFactor, Random.Shared.NextDouble);
@@ -139,14 +141,14 @@ public sealed partial class HubClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Connects to the hub at <paramref name="uri"/> (such as <c>ws://127.0.0.1:8765/ws</c>) with subprotocol
-    /// <c>pulse.v1.json</c>, reads its <c>welcome</c> and, with a token, authenticates with <c>connect</c>.
+    /// Connects to the hub at <paramref name="uri"/> (such as <c>ws://127.0.0.1:8765/ws</c>) with the subprotocol
+    /// of <see cref="HubClientOptions.Protocol"/> (<c>pulse.v1.json</c> by default), reads its <c>welcome</c> and, with a token, authenticates with <c>connect</c>.
     /// This first connection is not retried: a failure is thrown.
     /// </summary>
     /// <exception cref="ArgumentException">The URI is not ws:// or wss://, or an option is invalid.</exception>
     /// <exception cref="ConnectFailedException">The hub could not be reached.</exception>
     /// <exception cref="InvalidStatusException">The server refused the upgrade (such as 401 or 404).</exception>
-    /// <exception cref="InvalidHandshakeException">The server does not speak <c>pulse.v1.json</c>.</exception>
+    /// <exception cref="InvalidHandshakeException">The server does not speak the subprotocol offered.</exception>
     /// <exception cref="HubErrorException">The hub refused the token (401).</exception>
     /// <exception cref="TimeoutException">No <c>welcome</c> or <c>connect</c> reply within <see cref="HubClientOptions.RequestTimeout"/>.</exception>
     public static async Task<HubClient> ConnectAsync(Uri uri, HubClientOptions? options = null, CancellationToken cancellationToken = default)
@@ -235,13 +237,13 @@ public sealed partial class HubClient : IAsyncDisposable
     public async Task<long> PublishAsync(string channel, ReadOnlyMemory<byte> json, bool ackRequired = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        if (!ClientEnvelopeWriter.IsJsonValue(json.Span))
+        if (!JsonValue.IsOneValue(json.Span))
         {
             throw new ArgumentException("data must be the UTF-8 text of one JSON value.", nameof(json));
         }
 
-        var payload = await RequestAsync(RequestKind.Publish, id => ClientEnvelopeWriter.Publish(id, channel, json, ackRequired), cancellationToken).ConfigureAwait(false);
-        return ReplyDecoder.Publish(payload).Offset;
+        var reply = await RequestAsync(RequestKind.Publish, id => Encode(new Envelope { Type = EnvelopeType.Publish, Id = id, Channel = channel, Data = json, AckRequired = ackRequired }), cancellationToken).ConfigureAwait(false);
+        return reply.ToPublishReply().Offset;
     }
 
     /// <summary>Who is in <paramref name="channel"/>: each connection's client id and user ("" when anonymous), across the hub's nodes.</summary>
@@ -250,8 +252,8 @@ public sealed partial class HubClient : IAsyncDisposable
     public async Task<IReadOnlyList<ClientInfo>> PresenceAsync(string channel, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        var payload = await RequestAsync(RequestKind.Presence, id => ClientEnvelopeWriter.Presence(id, channel), cancellationToken).ConfigureAwait(false);
-        return ReplyDecoder.Presence(payload).Clients;
+        var reply = await RequestAsync(RequestKind.Presence, id => Encode(new Envelope { Type = EnvelopeType.Presence, Id = id, Channel = channel }), cancellationToken).ConfigureAwait(false);
+        return reply.ToPresenceReply().Clients;
     }
 
     /// <summary>
@@ -269,8 +271,8 @@ public sealed partial class HubClient : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "must not be negative");
         }
 
-        var payload = await RequestAsync(RequestKind.History, id => ClientEnvelopeWriter.History(id, channel, since, limit), cancellationToken).ConfigureAwait(false);
-        var reply = ReplyDecoder.History(payload);
+        var received = await RequestAsync(RequestKind.History, id => Encode(new Envelope { Type = EnvelopeType.History, Id = id, Channel = channel, Since = since, Limit = limit }), cancellationToken).ConfigureAwait(false);
+        var reply = received.ToHistoryReply();
         var messages = reply.Publications.Select(p => new HubMessage(channel, reply.Position.Epoch, p, isRecovered: false, _options.JsonSerializerOptions)).ToList();
         return new HubHistory(reply.Position, messages);
     }
@@ -304,7 +306,7 @@ public sealed partial class HubClient : IAsyncDisposable
     }
 
     /// <summary>Sends a request now if a connection is up (else once one is) and waits for its reply's payload.</summary>
-    private async Task<JsonElement> RequestAsync(RequestKind kind, Func<string, byte[]> build, CancellationToken cancellationToken)
+    private async Task<ReceivedReply> RequestAsync(RequestKind kind, Func<string, byte[]> build, CancellationToken cancellationToken)
     {
         PendingRequest request;
         HubLink? link;
@@ -364,7 +366,7 @@ public sealed partial class HubClient : IAsyncDisposable
                 if (link is not null && subscription.SubscribedOn == link.Generation && !_disposed)
                 {
                     var channel = subscription.Channel;
-                    request = _pending.Add(RequestKind.Unsubscribe, id => ClientEnvelopeWriter.Unsubscribe(id, channel));
+                    request = _pending.Add(RequestKind.Unsubscribe, id => Encode(new Envelope { Type = EnvelopeType.Unsubscribe, Id = id, Channel = channel }));
                     request.SentOn = link.Generation;
                 }
             }
@@ -397,7 +399,7 @@ public sealed partial class HubClient : IAsyncDisposable
     {
         var channel = subscription.Channel;
         var since = subscription.Position;
-        var request = _pending.Add(RequestKind.Subscribe, id => ClientEnvelopeWriter.Subscribe(id, channel, since), subscription);
+        var request = _pending.Add(RequestKind.Subscribe, id => Encode(new Envelope { Type = EnvelopeType.Subscribe, Id = id, Channel = channel, Since = since }), subscription);
         request.SentOn = link.Generation;
         subscription.SubscribedOn = link.Generation;
         return request;
@@ -422,11 +424,19 @@ public sealed partial class HubClient : IAsyncDisposable
         }
     }
 
-    private static async Task SendQuietlyAsync(HubLink link, byte[] frame)
+    /// <summary>One client envelope as one frame, in the codec of <see cref="HubClientOptions.Protocol"/>.</summary>
+    private byte[] Encode(Envelope envelope)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        _codec.WriteClient(buffer, envelope);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private async Task SendQuietlyAsync(HubLink link, byte[] frame)
     {
         try
         {
-            await link.Socket.SendAsync(MessageType.Text, frame).ConfigureAwait(false);
+            await link.Socket.SendAsync(_codec.MessageType, frame).ConfigureAwait(false);
         }
         catch (ConnectionClosedException)
         {
@@ -435,7 +445,7 @@ public sealed partial class HubClient : IAsyncDisposable
     }
 
     /// <summary>Acknowledges a handled message on the connection that delivered it (the hub's session there waits for it).</summary>
-    internal static void SendAck(HubLink link, string messageId) => _ = SendQuietlyAsync(link, ClientEnvelopeWriter.Ack(messageId));
+    internal void SendAck(HubLink link, string messageId) => _ = SendQuietlyAsync(link, Encode(new Envelope { Type = EnvelopeType.Ack, Id = messageId }));
 
     internal void ReportHandlerFailure(string channel, Exception exception) => Log.HandlerFailed(_logger, channel, exception);
 }

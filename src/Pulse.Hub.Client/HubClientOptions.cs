@@ -3,11 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Pulse.Hub.Client;
 
-/// <summary>Settings of a <see cref="HubClient"/>, grouped as: authentication, timeouts, WebSocket, data, logging.</summary>
+/// <summary>Settings of a <see cref="HubClient"/>, grouped as: authentication, timeouts, WebSocket and protocol, data, logging.</summary>
 /// <remarks>
 /// The client keeps this object and reads it again on each reconnection: set everything before
 /// <see cref="HubClient.ConnectAsync"/> and change nothing afterwards. <see cref="WebSocket"/>'s
-/// <see cref="ClientOptions.Subprotocols"/> is overwritten with <c>pulse.v1.json</c>.
+/// <see cref="ClientOptions.Subprotocols"/> is overwritten with the subprotocol of <see cref="Protocol"/>.
 /// </remarks>
 public sealed class HubClientOptions
 {
@@ -43,13 +43,21 @@ public sealed class HubClientOptions
     /// </summary>
     public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    // WebSocket
+    // WebSocket and protocol
+
+    /// <summary>
+    /// The variant of pulse.v1 to speak: <see cref="HubProtocol.Json"/> (subprotocol <c>pulse.v1.json</c>, the
+    /// default) or <see cref="HubProtocol.Protobuf"/> (<c>pulse.v1.protobuf</c>). The client behaves the same with
+    /// either; only the frames on the wire differ. A server that does not accept the subprotocol offered fails
+    /// <see cref="HubClient.ConnectAsync"/> with <see cref="InvalidHandshakeException"/>.
+    /// </summary>
+    public HubProtocol Protocol { get; set; } = HubProtocol.Json;
 
     /// <summary>
     /// Settings of the underlying WebSocket connections: keepalive ping frames, TLS, proxy, headers, sizes, and
     /// the reconnection delays (<see cref="ClientOptions.ReconnectInitialDelay"/>,
     /// <see cref="ClientOptions.ReconnectMaxDelay"/>, <see cref="ClientOptions.ReconnectFactor"/>,
-    /// <see cref="ClientOptions.ReconnectResetAfter"/>). Subprotocols are set by the client to <c>pulse.v1.json</c>.
+    /// <see cref="ClientOptions.ReconnectResetAfter"/>). Subprotocols are set by the client from <see cref="Protocol"/>.
     /// </summary>
     public ClientOptions WebSocket { get; set; } = new();
 
@@ -57,10 +65,16 @@ public sealed class HubClientOptions
 
     /// <summary>
     /// How <see cref="HubClient.PublishAsync(string, object?, bool, CancellationToken)"/> serializes data and
-    /// <see cref="HubMessage.GetData{T}"/> reads it. The default is <see cref="JsonSerializerOptions.Web"/>
-    /// (camelCase names, case-insensitive reading).
+    /// <see cref="HubMessage.GetData{T}"/> reads it. The default is the web defaults (<see cref="JsonSerializerDefaults.Web"/>:
+    /// camelCase names, case-insensitive reading).
     /// </summary>
+#if NET9_0_OR_GREATER
     public JsonSerializerOptions JsonSerializerOptions { get; set; } = JsonSerializerOptions.Web;
+#else
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = WebDefaults;
+
+    private static readonly JsonSerializerOptions WebDefaults = new(JsonSerializerDefaults.Web);
+#endif
 
     // Logging
 
@@ -79,6 +93,11 @@ public sealed class HubClientOptions
         if (HeartbeatTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"HubClientOptions.HeartbeatTimeout = {HeartbeatTimeout}: must be positive.", nameof(HeartbeatTimeout));
+        }
+
+        if (!Enum.IsDefined(Protocol))
+        {
+            throw new ArgumentException($"HubClientOptions.Protocol = {(int)Protocol}: must be {nameof(HubProtocol.Json)} or {nameof(HubProtocol.Protobuf)}.", nameof(Protocol));
         }
 
         if (WebSocket is null)

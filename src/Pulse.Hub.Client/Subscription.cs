@@ -194,7 +194,7 @@ public sealed class Subscription : IAsyncDisposable
                 if (message.AckOn is { } link)
                 {
                     // DESIGN: acknowledged once handled; an ack the hub no longer waits for is ignored there.
-                    HubClient.SendAck(link, message.Message.Id);
+                    _client.SendAck(link, message.Message.Id);
                 }
 
                 break;

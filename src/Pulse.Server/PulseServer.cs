@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Pulse.Hosting;
 using Pulse.Hub.Hosting;
 using Pulse.Redis.Engine;
+using Pulse.Redis.Hosting;
 using Pulse.Server.Demos;
 
 namespace Pulse.Server;
@@ -25,13 +26,11 @@ public sealed partial class PulseServer : IAsyncDisposable
     private readonly Readiness _readiness;
     private readonly MetricsExporter _metrics;
     private readonly ReloadingCertificate? _certificate;
-    private readonly RedisEngine? _engine;
 
-    private PulseServer(RunningApp app, IServiceProvider services, ReloadingCertificate? certificate, Readiness readiness, MetricsExporter metrics, RedisEngine? engine)
+    private PulseServer(RunningApp app, IServiceProvider services, ReloadingCertificate? certificate, Readiness readiness, MetricsExporter metrics)
     {
         var secure = certificate is not null;
         _certificate = certificate;
-        _engine = engine;
         _app = app;
         _readiness = readiness;
         _metrics = metrics;
@@ -81,12 +80,8 @@ public sealed partial class PulseServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         RunningApp.LeaveSignalsAlone(builder.Services); // the pulse program handles SIGTERM and Ctrl+C itself
         builder.Services.AddPulseWebSockets();
-        RedisEngine? engine = null;
-        builder.Services.AddPulseHub(hub =>
+        var hubBuilder = builder.Services.AddPulseHub(hub =>
         {
-            hub.Broker = engine;
-            hub.PresenceStore = engine;
-            hub.Cluster = engine;
             hub.AllowAnonymous = options.AllowAnonymous;
             hub.TokenSecret = options.TokenSecret ?? ServeOptions.DevelopmentTokenSecret;
             hub.WebSocket.Origins = options.Origins;
@@ -99,6 +94,20 @@ public sealed partial class PulseServer : IAsyncDisposable
             hub.WebSocket.TrustedProxies = options.TrustedProxies;
             demos?.ConfigureHub(hub);
         });
+        if (options.Engine == HubEngine.Redis)
+        {
+            // The same engine and hosting as any app's AddPulseHub().AddRedis(...).
+            hubBuilder.AddRedis(redis =>
+            {
+                foreach (var address in options.RedisAddresses)
+                {
+                    var (host, port) = RedisAddress.Parse(address);
+                    redis.Servers.Add(new Pulse.Redis.Client.RedisOptions { Host = host, Port = port, User = options.RedisUser, Password = options.RedisPassword, Tls = options.RedisTls });
+                }
+
+                redis.Prefix = options.RedisPrefix;
+            });
+        }
         if (demos is not null)
         {
             builder.Services.AddHostedService(_ => demos);
@@ -123,10 +132,12 @@ public sealed partial class PulseServer : IAsyncDisposable
         // This pipeline is routing and endpoints, nothing that could refuse an upgrade: the fast path answers them.
         app.Services.GetRequiredService<WebSocketEndpointRegistry>().PipelineHasNoMiddleware = true;
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
-        if (options.Engine == HubEngine.Redis)
+        var engine = app.Services.GetService<RedisEngine>();
+        if (engine is not null)
         {
-            engine = await StartRedisEngineAsync(options, loggerFactory, readiness, cancellationToken).ConfigureAwait(false);
+            readiness.EngineProblem = () => engine.Problem;
         }
+
         ServerOptions EndpointOptions(int maxMessageSize) => new()
         {
             Origins = options.Origins,
@@ -194,12 +205,12 @@ public sealed partial class PulseServer : IAsyncDisposable
             metrics.Dispose();
             certificate?.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
-            if (engine is not null)
-            {
-                await engine.DisposeAsync().ConfigureAwait(false);
-            }
-
             throw new IOException($"cannot listen on {options.Host}:{options.Port}: {e.Message}", e);
+        }
+
+        if (engine?.Problem is { } problem)
+        {
+            Log.EngineUnreachable(logger, problem);
         }
 
         Log.Listening(logger, string.Join(", ", running.Addresses), string.Join(", ", ServedPaths(options)));
@@ -234,7 +245,7 @@ public sealed partial class PulseServer : IAsyncDisposable
             certificate.ReloadFailed += error => Log.CertificateReloadFailed(logger, error.Message);
         }
 
-        var server = new PulseServer(running, app.Services, certificate, readiness, metrics, engine);
+        var server = new PulseServer(running, app.Services, certificate, readiness, metrics);
         engine?.Address = server.HttpBaseUri.ToString();
         return server;
     }
@@ -254,39 +265,6 @@ public sealed partial class PulseServer : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _metrics.Dispose();
         _certificate?.Dispose();
-        if (_engine is not null)
-        {
-            await _engine.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<RedisEngine> StartRedisEngineAsync(ServeOptions options, ILoggerFactory loggerFactory, Readiness readiness, CancellationToken cancellationToken)
-    {
-        var engineOptions = new RedisEngineOptions { Prefix = options.RedisPrefix, LoggerFactory = loggerFactory };
-        foreach (var address in options.RedisAddresses)
-        {
-            var (host, port) = RedisAddress.Parse(address);
-            engineOptions.Servers.Add(new Pulse.Redis.Client.RedisOptions { Host = host, Port = port, User = options.RedisUser, Password = options.RedisPassword, Tls = options.RedisTls });
-        }
-
-        var engine = new RedisEngine(engineOptions);
-        engine.Start();
-        readiness.EngineProblem = () => engine.Problem;
-        try
-        {
-            // Serving starts either way; until Redis answers, /readyz says why the node is not ready.
-            await engine.FirstAttemptsAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
-
-        if (engine.Problem is { } problem)
-        {
-            Log.EngineUnreachable(loggerFactory.CreateLogger<PulseServer>(), problem);
-        }
-
-        return engine;
     }
 
     // The paths served, in the order the listening line names them.

@@ -308,7 +308,11 @@ public static partial class WebSocketClient
             }
         }
 
+#if NET9_0_OR_GREATER
         using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+#else
+        using var leaf = new X509Certificate2(certificate.GetRawCertData());
+#endif
         return custom.Build(leaf);
     }
 

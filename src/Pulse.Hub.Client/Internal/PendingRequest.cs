@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Pulse.Hub.Protocol;
 
 namespace Pulse.Hub.Client.Internal;
 
@@ -23,7 +23,7 @@ internal sealed class PendingRequest(string id, long sequence, RequestKind kind,
     public long SentOn { get; set; }
 
     /// <summary>The reply's payload, or the error, timeout or closed connection that ends the request.</summary>
-    public TaskCompletionSource<JsonElement> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource<ReceivedReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
     /// Whether the request is sent again on the next connection. Reads are harmless to repeat; a publish is

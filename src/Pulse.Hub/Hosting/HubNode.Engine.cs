@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Pulse.Hub.Core;
 using Pulse.Hub.Engines;
 using Pulse.Hub.Protocol;
+using Pulse.Internal;
 
 namespace Pulse.Hub.Hosting;
 
@@ -36,8 +38,7 @@ public sealed partial class HubNode
                 }
 
                 var user = publish.Info.User.Length == 0 ? null : publish.Info.User;
-                var position = await Broker.PublishAsync(publish.Channel, new PublishData(publish.Data, user, publish.Info.Client, Now(), publish.AckRequired), Limits(publish.Policy)).ConfigureAwait(false);
-                HubMetrics.Published();
+                var position = await PublishToEngineAsync(publish.Channel, new PublishData(publish.Data, user, publish.Info.Client, Now(), publish.AckRequired), publish.Policy, CancellationToken.None).ConfigureAwait(false);
                 return new PublishResult(publish.Number, position);
 
             case PresenceRequest presence:
@@ -50,6 +51,27 @@ public sealed partial class HubNode
 
             default:
                 throw new InvalidOperationException($"unknown engine request {request.GetType().Name}");
+        }
+    }
+
+    /// <summary>Hands a publication to the engine (traced as <c>pulse.publish</c>): every way a publication enters the hub.</summary>
+    private async Task<StreamPosition> PublishToEngineAsync(string channel, PublishData data, ChannelPolicy policy, CancellationToken cancellationToken)
+    {
+        HubMetrics.Published();
+        using var activity = PulseActivities.Source.StartActivity("pulse.publish", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "pulse");
+        activity?.SetTag("messaging.operation.type", "publish");
+        activity?.SetTag("messaging.destination.name", channel);
+        try
+        {
+            var position = await Broker.PublishAsync(channel, data, Limits(policy), cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("pulse.offset", position.Offset);
+            return position;
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
         }
     }
 

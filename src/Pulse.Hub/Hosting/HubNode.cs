@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Pulse.Hub.Core;
 using Pulse.Hub.Engines;
 using Pulse.Hub.Protocol;
+using Pulse.Internal;
 
 namespace Pulse.Hub.Hosting;
 
@@ -25,7 +27,7 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
     private readonly ITimer _maintenance;
     private readonly long _startedAt;
 
-    /// <summary>Creates the node; <see cref="HubEndpointExtensions.AddPulseHub"/> does this for applications.</summary>
+    /// <summary>Creates the node; <c>services.AddPulseHub()</c> does this for applications.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public HubNode(HubOptions options, TimeProvider? time = null)
     {
@@ -82,9 +84,7 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
     {
         CheckChannel(channel);
         CheckJson(data);
-        var policy = Options.ResolvePolicy(channel);
-        HubMetrics.Published();
-        return Broker.PublishAsync(channel, new PublishData(data, null, null, Now(), ackRequired), Limits(policy), cancellationToken);
+        return PublishToEngineAsync(channel, new PublishData(data, null, null, Now(), ackRequired), Options.ResolvePolicy(channel), cancellationToken);
     }
 
     /// <summary>Publishes <paramref name="value"/> serialized as JSON to <paramref name="channel"/>; returns its position.</summary>
@@ -201,6 +201,12 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
     {
         if (_channels.TryGetValue(channel, out var members))
         {
+            using var activity = PulseActivities.Source.StartActivity("pulse.deliver", ActivityKind.Consumer);
+            activity?.SetTag("messaging.system", "pulse");
+            activity?.SetTag("messaging.operation.type", "deliver");
+            activity?.SetTag("messaging.destination.name", channel);
+            activity?.SetTag("pulse.offset", publication.Offset);
+
             // A delivery is the session's bookkeeping and a shared frame, so the clock is read once per 64 of them:
             // token expiry and the delivery-latency metric stay within about 0.1 ms of each hand-over.
             var now = Now();

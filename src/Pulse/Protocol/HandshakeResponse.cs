@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Pulse.Protocol;
 
@@ -32,6 +31,6 @@ public sealed class HandshakeResponse
     {
         var headers = new HttpHeaders();
         headers.Add("Content-Type", "text/plain; charset=utf-8");
-        return new HandshakeResponse(statusCode, ReasonPhrases.GetReasonPhrase(statusCode), headers, Encoding.UTF8.GetBytes(body));
+        return new HandshakeResponse(statusCode, ReasonPhrases.For(statusCode), headers, Encoding.UTF8.GetBytes(body));
     }
 }

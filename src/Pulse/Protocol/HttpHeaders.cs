@@ -1,3 +1,6 @@
+#if !NET9_0_OR_GREATER
+using Pulse.Internal;
+#endif
 using System.Collections;
 
 namespace Pulse.Protocol;

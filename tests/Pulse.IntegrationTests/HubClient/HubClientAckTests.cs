@@ -11,8 +11,9 @@ namespace Pulse.IntegrationTests.HubClientTests;
 [Trait("Category", "HubClient")]
 public sealed class HubClientAckTests
 {
-    [Fact]
-    public async Task AckRequired_HandledMessageAcknowledged_TheHubStopsResending_WhileAClientThatNeverAcksGetsResends()
+    [Theory]
+    [EachHubProtocol]
+    public async Task AckRequired_HandledMessageAcknowledged_TheHubStopsResending_WhileAClientThatNeverAcksGetsResends(HubProtocol protocol)
     {
         // Resends come fast and never give up, so the only way a delivery stops being pending is an ack.
         await using var server = await HubServer.StartAsync(o =>
@@ -20,7 +21,7 @@ public sealed class HubClientAckTests
             o.AckRetryInitialDelay = TimeSpan.FromMilliseconds(50);
             o.AckMaxAttempts = 1_000;
         });
-        await using var client = await HubClient.ConnectAsync(server.Uri(), Options());
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
         var inbox = new Inbox();
         await using var orders = await client.SubscribeAsync("orders", inbox.Handler);
         await using var neverAcks = await server.ConnectAsync();
@@ -41,15 +42,16 @@ public sealed class HubClientAckTests
         Assert.True(inbox.IsEmpty);
     }
 
-    [Fact]
-    public async Task AckRequired_ResendsWhileTheHandlerRuns_AreDroppedAsDuplicates_AndTheAckFollowsTheHandler()
+    [Theory]
+    [EachHubProtocol]
+    public async Task AckRequired_ResendsWhileTheHandlerRuns_AreDroppedAsDuplicates_AndTheAckFollowsTheHandler(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync(o =>
         {
             o.AckRetryInitialDelay = TimeSpan.FromMilliseconds(20);
             o.AckMaxAttempts = 1_000;
         });
-        await using var client = await HubClient.ConnectAsync(server.Uri(), Options());
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handled = 0;
         await using var orders = await client.SubscribeAsync("orders", async _ =>

@@ -1,4 +1,5 @@
 using Pulse.Hub.Client;
+using Pulse.Hub.Client.Internal;
 using Pulse.Hub.Hosting;
 using Pulse.Hub.Protocol;
 using Pulse.Testing;
@@ -13,15 +14,16 @@ namespace Pulse.IntegrationTests.HubClientTests;
 [Trait("Category", "HubClient")]
 public sealed class HubClientReconnectTests
 {
-    [Fact]
-    public async Task NetworkDrop_WhileAnotherClientPublishes_HandlerSeesEveryMessageOnceInOrder()
+    [Theory]
+    [EachHubProtocol]
+    public async Task NetworkDrop_WhileAnotherClientPublishes_HandlerSeesEveryMessageOnceInOrder(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync();
 
         // The reconnection asks for a token first: holding it back keeps the client away while the others publish.
         var reconnectMayProceed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tokensAsked = 0;
-        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(o => o.TokenProvider = async cancellationToken =>
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(protocol, o => o.TokenProvider = async cancellationToken =>
         {
             if (Interlocked.Increment(ref tokensAsked) == 2)
             {
@@ -30,7 +32,7 @@ public sealed class HubClientReconnectTests
 
             return server.Tokens.Create("reader");
         }));
-        await using var publisher = await HubClient.ConnectAsync(server.Uri(), Options());
+        await using var publisher = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
         var inbox = new Inbox();
         await using var news = await client.SubscribeAsync("news", inbox.Handler);
         for (var i = 1; i <= 5; i++)
@@ -71,13 +73,14 @@ public sealed class HubClientReconnectTests
         Assert.True(inbox.IsEmpty);
     }
 
-    [Fact]
-    public async Task RepeatedDrops_DuringAStreamOfPublications_EveryOffsetOnceInOrder()
+    [Theory]
+    [EachHubProtocol]
+    public async Task RepeatedDrops_DuringAStreamOfPublications_EveryOffsetOnceInOrder(HubProtocol protocol)
     {
         const int Count = 60;
         await using var server = await HubServer.StartAsync();
-        await using var client = await HubClient.ConnectAsync(server.Uri(), Options());
-        await using var publisher = await HubClient.ConnectAsync(server.Uri(), Options());
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
+        await using var publisher = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
         var inbox = new Inbox();
         var recoveryFailed = false;
         await using var ticks = await client.SubscribeAsync("ticks", inbox.Handler, new SubscribeOptions
@@ -116,12 +119,13 @@ public sealed class HubClientReconnectTests
         Assert.Single(seen.Select(m => m.Position.Epoch).Distinct());
     }
 
-    [Fact]
-    public async Task HubRestart_HistoryLost_RecoveryFailedRaised_ThenLiveMessagesInTheNewEpoch()
+    [Theory]
+    [EachHubProtocol]
+    public async Task HubRestart_HistoryLost_RecoveryFailedRaised_ThenLiveMessagesInTheNewEpoch(HubProtocol protocol)
     {
         var hub = await RestartableHub.StartAsync();
         var port = hub.Port;
-        await using var client = await HubClient.ConnectAsync(hub.Uri, Options());
+        await using var client = await HubClient.ConnectAsync(hub.Uri, Options(protocol));
         var inbox = new Inbox();
         var recoveryFailed = new TaskCompletionSource<RecoveryFailedContext>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var news = await client.SubscribeAsync("news", inbox.Handler, new SubscribeOptions
@@ -158,12 +162,13 @@ public sealed class HubClientReconnectTests
         Assert.False(afterRestart.IsRecovered);
     }
 
-    [Fact]
-    public async Task TokenProvider_AskedOnEveryConnection_AndTheHubKnowsTheUser()
+    [Theory]
+    [EachHubProtocol]
+    public async Task TokenProvider_AskedOnEveryConnection_AndTheHubKnowsTheUser(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync(o => o.AllowAnonymous = false);
         var tokensAsked = 0;
-        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(o => o.TokenProvider = _ =>
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(protocol, o => o.TokenProvider = _ =>
         {
             Interlocked.Increment(ref tokensAsked);
             return ValueTask.FromResult<string?>(server.Tokens.Create("alice"));
@@ -185,12 +190,13 @@ public sealed class HubClientReconnectTests
         Assert.NotEqual(firstId, client.ClientId);
     }
 
-    [Fact]
-    public async Task ResubscribeRefusedAfterReconnect_OnFailedRaised_TheRestKeepsWorking()
+    [Theory]
+    [EachHubProtocol]
+    public async Task ResubscribeRefusedAfterReconnect_OnFailedRaised_TheRestKeepsWorking(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync(o => o.Namespaces["private"] = new NamespaceOptions { Private = true });
         var tokensAsked = 0;
-        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(o => o.TokenProvider = _ =>
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(protocol, o => o.TokenProvider = _ =>
             ValueTask.FromResult<string?>(Interlocked.Increment(ref tokensAsked) == 1
                 ? server.Tokens.Create("grace", ["private:*"])
                 : server.Tokens.Create("grace")))); // the second token no longer allows the private channel
@@ -216,12 +222,13 @@ public sealed class HubClientReconnectTests
         Assert.Equal(HubClientState.Connected, client.State);
     }
 
-    [Fact]
-    public async Task TokenRefusedOnReconnection_ClientStopsForGood_AndSaysWhy()
+    [Theory]
+    [EachHubProtocol]
+    public async Task TokenRefusedOnReconnection_ClientStopsForGood_AndSaysWhy(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync(o => o.AllowAnonymous = false);
         var tokensAsked = 0;
-        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(o => o.TokenProvider = _ =>
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(protocol, o => o.TokenProvider = _ =>
             ValueTask.FromResult<string?>(Interlocked.Increment(ref tokensAsked) == 1 ? server.Tokens.Create("erin") : "not-a-jwt")));
         var stopped = NextEventAsync<HubDisconnectedEventArgs>(h => client.Disconnected += h, args => args.Error is not null);
 
@@ -235,24 +242,26 @@ public sealed class HubClientReconnectTests
         Assert.IsType<HubErrorException>(afterwards.InnerException);
     }
 
-    [Fact]
-    public async Task NoToken_WhereTheHubWantsOne_RequestsRefused401_AndABadTokenFailsConnect()
+    [Theory]
+    [EachHubProtocol]
+    public async Task NoToken_WhereTheHubWantsOne_RequestsRefused401_AndABadTokenFailsConnect(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync(o => o.AllowAnonymous = false);
-        await using var anonymous = await HubClient.ConnectAsync(server.Uri(), Options());
+        await using var anonymous = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
 
         var refused = await Assert.ThrowsAsync<HubErrorException>(() => anonymous.SubscribeAsync("room", _ => ValueTask.CompletedTask).DefaultTimeout());
-        var badToken = await Assert.ThrowsAsync<HubErrorException>(() => HubClient.ConnectAsync(server.Uri(), Options(o => o.Token = "not-a-jwt")).DefaultTimeout());
+        var badToken = await Assert.ThrowsAsync<HubErrorException>(() => HubClient.ConnectAsync(server.Uri(), Options(protocol, o => o.Token = "not-a-jwt")).DefaultTimeout());
 
         Assert.Equal(ErrorCode.Unauthorized, refused.Code);
         Assert.Equal(ErrorCode.Unauthorized, badToken.Code);
     }
 
-    [Fact]
-    public async Task ServerDisconnectsTheUser_1008_ClientStopsForGood()
+    [Theory]
+    [EachHubProtocol]
+    public async Task ServerDisconnectsTheUser_1008_ClientStopsForGood(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync();
-        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(o => o.Token = server.Tokens.Create("mallory")));
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(protocol, o => o.Token = server.Tokens.Create("mallory")));
         var disconnected = NextEventAsync<HubDisconnectedEventArgs>(h => client.Disconnected += h);
 
         Assert.Equal(1, server.Node.DisconnectUser("mallory", CloseCode.PolicyViolation, "kicked"));
@@ -265,8 +274,9 @@ public sealed class HubClientReconnectTests
         Assert.IsType<ConnectionClosedErrorException>(afterwards.InnerException);
     }
 
-    [Fact]
-    public async Task SilentLink_NoPongWithinHeartbeatTimeout_TreatedAsDead_AndReconnected()
+    [Theory]
+    [EachHubProtocol]
+    public async Task SilentLink_NoPongWithinHeartbeatTimeout_TreatedAsDead_AndReconnected(HubProtocol protocol)
     {
         // A server that says welcome with a 1 s heartbeat and never answers a ping envelope (it does answer
         // WebSocket ping frames, as a link that is up but whose hub stopped would).
@@ -275,13 +285,13 @@ public sealed class HubClientReconnectTests
             async ws =>
             {
                 Interlocked.Increment(ref connections);
-                await ws.SendAsync("{\"type\":\"welcome\",\"payload\":{\"client\":\"quiet\",\"heartbeat\":1,\"time\":0}}");
+                await SendWelcomeAsync(ws, protocol, heartbeatSeconds: 1);
                 await foreach (var _ in ws)
                 {
                 }
             },
-            new ServerOptions { Subprotocols = ["pulse.v1.json"] });
-        await using var client = await HubClient.ConnectAsync(silent.Uri("/ws"), Options(o => o.HeartbeatTimeout = TimeSpan.FromMilliseconds(200)));
+            new ServerOptions { Subprotocols = [HubProtocolCodec.Of(protocol).Subprotocol] });
+        await using var client = await HubClient.ConnectAsync(silent.Uri("/ws"), Options(protocol, o => o.HeartbeatTimeout = TimeSpan.FromMilliseconds(200)));
         var disconnected = NextEventAsync<HubDisconnectedEventArgs>(h => client.Disconnected += h);
         var reconnected = NextEventAsync<HubConnectedEventArgs>(h => client.Connected += h);
 
@@ -293,19 +303,20 @@ public sealed class HubClientReconnectTests
         Assert.True(Volatile.Read(ref connections) >= 2);
     }
 
-    [Fact]
-    public async Task NoReply_RequestTimesOut_WithTimeoutException()
+    [Theory]
+    [EachHubProtocol]
+    public async Task NoReply_RequestTimesOut_WithTimeoutException(HubProtocol protocol)
     {
         await using var silent = await LoopbackServer.StartAsync(
             async ws =>
             {
-                await ws.SendAsync("{\"type\":\"welcome\",\"payload\":{\"client\":\"quiet\",\"heartbeat\":0,\"time\":0}}");
+                await SendWelcomeAsync(ws, protocol, heartbeatSeconds: 0);
                 await foreach (var _ in ws)
                 {
                 }
             },
-            new ServerOptions { Subprotocols = ["pulse.v1.json"] });
-        await using var client = await HubClient.ConnectAsync(silent.Uri("/ws"), Options(o => o.RequestTimeout = TimeSpan.FromMilliseconds(200)));
+            new ServerOptions { Subprotocols = [HubProtocolCodec.Of(protocol).Subprotocol] });
+        await using var client = await HubClient.ConnectAsync(silent.Uri("/ws"), Options(protocol, o => o.RequestTimeout = TimeSpan.FromMilliseconds(200)));
 
         var publish = await Assert.ThrowsAsync<TimeoutException>(() => client.PublishAsync("room", 1).DefaultTimeout());
         var subscribe = await Assert.ThrowsAsync<TimeoutException>(() => client.SubscribeAsync("room", _ => ValueTask.CompletedTask).DefaultTimeout());

@@ -39,11 +39,67 @@ public sealed class HubClientRoundTripTests
     }
 
     [Fact]
-    public async Task SubscribeAndPublish_TwoClients_EachHandlerSeesEveryMessageInOrder()
+    public async Task JsonAndProtobufClients_ShareAChannel_EachInItsOwnSubprotocol_DataByteForByte()
     {
         await using var server = await HubServer.StartAsync();
-        await using var alice = await HubClient.ConnectAsync(server.Uri(), Options(o => o.Token = server.Tokens.Create("alice")));
-        await using var bob = await HubClient.ConnectAsync(server.Uri(), Options());
+        await using var json = await HubClient.ConnectAsync(server.Uri(), Options(HubProtocol.Json, o => o.Token = server.Tokens.Create("jay")));
+        await using var protobuf = await HubClient.ConnectAsync(server.Uri(), Options(HubProtocol.Protobuf, o => o.Token = server.Tokens.Create("paula")));
+        var jsonInbox = new Inbox();
+        var protobufInbox = new Inbox();
+        await using var jsonRoom = await json.SubscribeAsync("mixed", jsonInbox.Handler);
+        await using var protobufRoom = await protobuf.SubscribeAsync("mixed", protobufInbox.Handler);
+        var raw = "{ \"n\" : 1.50, \"s\":\"é\" }"u8.ToArray();
+
+        await json.PublishAsync("mixed", raw);
+        await protobuf.PublishAsync("mixed", new Line("paula", "hi"));
+        var here = await protobuf.PresenceAsync("mixed");
+
+        Assert.Equal("pulse.v1.json", json.Socket!.Subprotocol);
+        Assert.Equal("pulse.v1.protobuf", protobuf.Socket!.Subprotocol);
+        foreach (var inbox in new[] { jsonInbox, protobufInbox })
+        {
+            var messages = await inbox.TakeAsync(2);
+            Assert.Equal(raw, messages[0].Data.ToArray());
+            Assert.Equal(new Line("paula", "hi"), messages[1].GetData<Line>());
+            Assert.Equal(["jay", "paula"], messages.Select(m => m.User));
+            Assert.Equal([1L, 2L], messages.Select(m => m.Offset));
+        }
+
+        Assert.Equal(["jay", "paula"], here.Select(c => c.User).Order());
+    }
+
+    [Fact]
+    public async Task AServerThatDoesNotSpeakTheChosenVariant_ConnectFailsWithInvalidHandshake()
+    {
+        await using var jsonOnly = await LoopbackServer.StartAsync(
+            async ws =>
+            {
+                await foreach (var _ in ws)
+                {
+                }
+            },
+            new ServerOptions { Subprotocols = ["pulse.v1.json"] });
+
+        var refused = await Assert.ThrowsAsync<InvalidHandshakeException>(() => HubClient.ConnectAsync(jsonOnly.Uri("/ws"), Options(HubProtocol.Protobuf)).DefaultTimeout());
+
+        Assert.Contains("pulse.v1.protobuf", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_AProtocolThatIsNoVariant_RefusedByName()
+    {
+        var refused = Assert.Throws<ArgumentException>(() => new HubClientOptions { Protocol = (HubProtocol)7 }.Validate());
+
+        Assert.Contains("HubClientOptions.Protocol", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [EachHubProtocol]
+    public async Task SubscribeAndPublish_TwoClients_EachHandlerSeesEveryMessageInOrder(HubProtocol protocol)
+    {
+        await using var server = await HubServer.StartAsync();
+        await using var alice = await HubClient.ConnectAsync(server.Uri(), Options(protocol, o => o.Token = server.Tokens.Create("alice")));
+        await using var bob = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
         var aliceInbox = new Inbox();
         var bobInbox = new Inbox();
         await using var aliceRoom = await alice.SubscribeAsync("chat:room", aliceInbox.Handler);
@@ -66,11 +122,12 @@ public sealed class HubClientRoundTripTests
         Assert.Equal(new StreamPosition(aliceRoom.Position!.Value.Epoch, 2), aliceRoom.Position);
     }
 
-    [Fact]
-    public async Task Publish_ReturnsTheOffsetTheHubGave_AndRawJsonArrivesByteForByte()
+    [Theory]
+    [EachHubProtocol]
+    public async Task Publish_ReturnsTheOffsetTheHubGave_AndRawJsonArrivesByteForByte(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync();
-        await using var client = await HubClient.ConnectAsync(server.Uri(), Options());
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
         var inbox = new Inbox();
         await using var feed = await client.SubscribeAsync("feed", inbox.Handler);
         var raw = "{ \"n\" : 1.50, \"s\":\"é\" }"u8.ToArray();
@@ -93,12 +150,13 @@ public sealed class HubClientRoundTripTests
         Assert.Equal($"{fromServer.Epoch}:5", messages[4].Id);
     }
 
-    [Fact]
-    public async Task PresenceAndHistory_AsTheHubKeepsThem()
+    [Theory]
+    [EachHubProtocol]
+    public async Task PresenceAndHistory_AsTheHubKeepsThem(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync();
-        await using var alice = await HubClient.ConnectAsync(server.Uri(), Options(o => o.Token = server.Tokens.Create("alice")));
-        await using var anonymous = await HubClient.ConnectAsync(server.Uri(), Options());
+        await using var alice = await HubClient.ConnectAsync(server.Uri(), Options(protocol, o => o.Token = server.Tokens.Create("alice")));
+        await using var anonymous = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
         await using var aliceRoom = await alice.SubscribeAsync("room", _ => ValueTask.CompletedTask);
         await using var anonymousRoom = await anonymous.SubscribeAsync("room", _ => ValueTask.CompletedTask);
         for (var i = 1; i <= 4; i++)
@@ -125,11 +183,12 @@ public sealed class HubClientRoundTripTests
         Assert.Empty(otherEpoch.Publications);
     }
 
-    [Fact]
-    public async Task SubscribeWithSince_RecoversWhatASavedPositionMissed()
+    [Theory]
+    [EachHubProtocol]
+    public async Task SubscribeWithSince_RecoversWhatASavedPositionMissed(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync();
-        await using var writer = await HubClient.ConnectAsync(server.Uri(), Options());
+        await using var writer = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
         var first = new Inbox();
         StreamPosition saved;
         await using (var sub = await writer.SubscribeAsync("log", first.Handler))
@@ -141,7 +200,7 @@ public sealed class HubClientRoundTripTests
 
         await writer.PublishAsync("log", "two");
         await writer.PublishAsync("log", "three");
-        await using var reader = await HubClient.ConnectAsync(server.Uri(), Options());
+        await using var reader = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
         var inbox = new Inbox();
         await using var resumed = await reader.SubscribeAsync("log", inbox.Handler, new SubscribeOptions { Since = saved });
         await writer.PublishAsync("log", "four");
@@ -152,12 +211,13 @@ public sealed class HubClientRoundTripTests
         Assert.Equal([true, true, false], messages.Select(m => m.IsRecovered));
     }
 
-    [Fact]
-    public async Task ErrorReplies_SurfaceAsHubErrorExceptionWithTheirCode_AndTheClientKeepsWorking()
+    [Theory]
+    [EachHubProtocol]
+    public async Task ErrorReplies_SurfaceAsHubErrorExceptionWithTheirCode_AndTheClientKeepsWorking(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync(o => o.Namespaces["private"] = new NamespaceOptions { Private = true });
-        await using var client = await HubClient.ConnectAsync(server.Uri(), Options());
-        await using var member = await HubClient.ConnectAsync(server.Uri(), Options(o => o.Token = server.Tokens.Create("grace", ["private:*"])));
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
+        await using var member = await HubClient.ConnectAsync(server.Uri(), Options(protocol, o => o.Token = server.Tokens.Create("grace", ["private:*"])));
 
         var invalidChannel = await Assert.ThrowsAsync<HubErrorException>(() => client.SubscribeAsync("bad channel!", _ => ValueTask.CompletedTask).DefaultTimeout());
         var invalidPublish = await Assert.ThrowsAsync<HubErrorException>(() => client.PublishAsync("bad channel!", 1).DefaultTimeout());
@@ -179,12 +239,13 @@ public sealed class HubClientRoundTripTests
         Assert.Contains("json", notJson.Message, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task JoinAndLeave_ReachTheCallbacks_AndUnsubscribingStopsDelivery()
+    [Theory]
+    [EachHubProtocol]
+    public async Task JoinAndLeave_ReachTheCallbacks_AndUnsubscribingStopsDelivery(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync(o => o.Namespaces["chat"] = new NamespaceOptions { JoinLeave = true });
-        await using var alice = await HubClient.ConnectAsync(server.Uri(), Options());
-        await using var bob = await HubClient.ConnectAsync(server.Uri(), Options(o => o.Token = server.Tokens.Create("bob")));
+        await using var alice = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
+        await using var bob = await HubClient.ConnectAsync(server.Uri(), Options(protocol, o => o.Token = server.Tokens.Create("bob")));
         var events = Channel.CreateUnbounded<string>();
         var inbox = new Inbox();
         await using var aliceLobby = await alice.SubscribeAsync("chat:lobby", inbox.Handler, new SubscribeOptions
@@ -207,11 +268,12 @@ public sealed class HubClientRoundTripTests
         Assert.True(inbox.IsEmpty);
     }
 
-    [Fact]
-    public async Task HandlersOfOneSubscription_RunOneAtATimeInOrder_EvenWhenSlow()
+    [Theory]
+    [EachHubProtocol]
+    public async Task HandlersOfOneSubscription_RunOneAtATimeInOrder_EvenWhenSlow(HubProtocol protocol)
     {
         await using var server = await HubServer.StartAsync();
-        await using var client = await HubClient.ConnectAsync(server.Uri(), Options());
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(protocol));
         var running = 0;
         var overlapped = false;
         var seen = new List<long>();

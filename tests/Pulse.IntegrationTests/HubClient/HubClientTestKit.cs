@@ -1,7 +1,10 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Reflection;
 using Pulse.Hub.Client;
+using Pulse.Hub.Client.Internal;
 using Pulse.Hub.Hosting;
+using Pulse.Hub.Protocol;
 using Pulse.Testing;
 
 namespace Pulse.IntegrationTests.HubClientTests;
@@ -9,11 +12,15 @@ namespace Pulse.IntegrationTests.HubClientTests;
 /// <summary>Options and probes shared by the hub client's tests.</summary>
 internal static class HubClientTestKit
 {
-    /// <summary>Client options for loopback tests: quick reconnections, deadlines scaled like every other test's.</summary>
-    public static HubClientOptions Options(Action<HubClientOptions>? configure = null)
+    /// <summary>
+    /// Client options for loopback tests in <paramref name="protocol"/>: quick reconnections, deadlines scaled like
+    /// every other test's.
+    /// </summary>
+    public static HubClientOptions Options(HubProtocol protocol, Action<HubClientOptions>? configure = null)
     {
         var options = new HubClientOptions
         {
+            Protocol = protocol,
             RequestTimeout = TestTimeouts.Default,
             WebSocket = new ClientOptions
             {
@@ -23,6 +30,18 @@ internal static class HubClientTestKit
         };
         configure?.Invoke(options);
         return options;
+    }
+
+    /// <summary>
+    /// Sends a hub's <c>welcome</c> in <paramref name="protocol"/>, from a test server that plays the hub (one that
+    /// stays silent afterwards, say).
+    /// </summary>
+    public static async Task SendWelcomeAsync(WebSocketConnection ws, HubProtocol protocol, int heartbeatSeconds)
+    {
+        var codec = HubProtocolCodec.Of(protocol);
+        var frame = new ArrayBufferWriter<byte>();
+        codec.Write(frame, new WelcomeEnvelope("quiet", heartbeatSeconds, 0));
+        await ws.SendAsync(codec.MessageType, frame.WrittenSpan);
     }
 
     /// <summary>Completes with the first event args that <paramref name="subscribe"/>'s event raises and that match.</summary>

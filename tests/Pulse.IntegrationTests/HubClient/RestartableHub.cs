@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Pulse.Hub.Hosting;
 using Pulse.Testing;
 
 namespace Pulse.IntegrationTests.HubClientTests;

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Pulse.Hub.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Pulse.Testing;
 
 namespace Pulse.IntegrationTests.WaysIn;

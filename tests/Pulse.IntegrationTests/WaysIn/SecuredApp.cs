@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
-using Pulse.Hub.Hosting;
 using Pulse.Testing;
 
 namespace Pulse.IntegrationTests.WaysIn;

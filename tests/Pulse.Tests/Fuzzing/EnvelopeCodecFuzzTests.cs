@@ -5,8 +5,8 @@ namespace Pulse.Tests.Fuzzing;
 
 /// <summary>
 /// Fuzzing the hub's envelope codecs (pulse.v1.json and pulse.v1.protobuf): random bytes and mutated valid
-/// batches. Whatever arrives, <c>Read</c> never throws, and each result is an envelope or an error, never both
-/// or neither.
+/// batches. Whatever arrives, <c>Read</c> (the server side) and <c>ReadServer</c> (the client side) never throw,
+/// and each result is an envelope or an error, never both or neither.
 /// </summary>
 [Trait("Category", "Fuzz")]
 public sealed class EnvelopeCodecFuzzTests
@@ -49,6 +49,75 @@ public sealed class EnvelopeCodecFuzzTests
                 : FuzzInput.Mutate(random, seeds[random.Next(seeds.Length)]);
             ReadAndCheck(ProtobufEnvelopeCodec.Instance, input, $"protobuf seed {seed}, iteration {i}");
         }
+    }
+
+    public static TheoryData<string, int> ClientSideCases => new()
+    {
+        { "json", 1 }, { "json", 2 }, { "json", 3 },
+        { "protobuf", 1 }, { "protobuf", 2 }, { "protobuf", 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ClientSideCases))]
+    public void ClientSide_RandomAndMutatedServerEnvelopes_NeverThrow(string variant, int seed)
+    {
+        IEnvelopeCodec codec = variant == "json" ? JsonEnvelopeCodec.Instance : ProtobufEnvelopeCodec.Instance;
+        var seeds = ServerSeeds(codec);
+        var random = new Random(seed);
+        for (var i = 0; i < FuzzInput.Iterations; i++)
+        {
+            var input = random.Next(4) == 0
+                ? FuzzInput.RandomBytes(random, 256)
+                : FuzzInput.Mutate(random, seeds[random.Next(seeds.Length)]);
+            var results = new List<ServerEnvelopeReadResult>();
+            try
+            {
+                codec.ReadServer(input, results);
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"{variant} seed {seed}, iteration {i}: {e.GetType().Name} on input {Convert.ToHexString(input)}: {e}");
+            }
+
+            Assert.All(results, r => Assert.True(r.Envelope is null != r.Problem is null, $"{variant} seed {seed}, iteration {i}: a result with {(r.Envelope is null ? "neither" : "both")} envelope and problem"));
+        }
+    }
+
+    [Fact]
+    public void ServerSeeds_ReadByTheClientSide()
+    {
+        foreach (var codec in new IEnvelopeCodec[] { JsonEnvelopeCodec.Instance, ProtobufEnvelopeCodec.Instance })
+        {
+            var results = new List<ServerEnvelopeReadResult>();
+            foreach (var seed in ServerSeeds(codec))
+            {
+                codec.ReadServer(seed, results);
+            }
+
+            Assert.Equal(6, results.Count);
+            Assert.All(results, r => Assert.True(r.Envelope is not null, $"{codec.Subprotocol}: a seed failed to read: {r.Problem}"));
+        }
+    }
+
+    /// <summary>Server envelopes as the codec writes them, a reply with recovered publications among them.</summary>
+    private static byte[][] ServerSeeds(IEnvelopeCodec codec)
+    {
+        var publications = new[] { new Publication(39, "{\"text\":\"hi\",\"n\":[1,2.5e3,null,true]}"u8.ToArray(), "bob", 100), new Publication(40, "\"a\u00e9\""u8.ToArray(), null, 200) };
+        ServerEnvelope[] envelopes =
+        [
+            new WelcomeEnvelope("Tq2m", 25, 1763700060000),
+            new ReplyEnvelope("s1", new SubscribeReply(new StreamPosition("9f3a1c2b", 40), true, publications)),
+            new ReplyEnvelope("p1", new PresenceReply([new ClientInfo("a", "alice"), new ClientInfo("b", "")])),
+            new ErrorEnvelope("x", ErrorCode.InvalidChannel, "invalid channel"),
+            new JoinLeaveEnvelope(true, "chat:lobby", new ClientInfo("Qp7r", "bob")),
+            new MessageEnvelope("chat:lobby", "9f3a1c2b", new Publication(42, "[1,{\"b\":2}]"u8.ToArray(), "alice", 300, ackRequired: true)),
+        ];
+        return [.. envelopes.Select(envelope =>
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            codec.Write(buffer, envelope);
+            return buffer.WrittenSpan.ToArray();
+        })];
     }
 
     /// <summary>The unmutated seeds read as envelopes: the fuzz starts from inputs that reach deep into the codecs.</summary>

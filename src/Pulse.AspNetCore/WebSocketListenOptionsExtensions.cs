@@ -1,23 +1,26 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pulse;
 using Pulse.Hosting;
 
-namespace Pulse;
+namespace Microsoft.AspNetCore.Hosting;
 
-/// <summary>Sets Kestrel listeners up for Pulse WebSockets.</summary>
+/// <summary>
+/// Sets Kestrel listeners up for Pulse WebSockets. In the namespace of Kestrel's own <c>UseHttps</c>, so
+/// <c>ConfigureKestrel(k =&gt; k.ListenWebSockets(...))</c> needs no <c>using</c>.
+/// </summary>
 public static class WebSocketListenOptionsExtensions
 {
     /// <summary>
     /// Takes WebSocket upgrades to paths mapped with <c>MapWebSocket</c> straight off this listener's transport
     /// (after TLS, so call it after <c>UseHttps</c>); every other request goes on to the HTTP pipeline.
-    /// Needs <see cref="WebSocketServerEndpointExtensions.AddPulseWebSockets"/>.
+    /// Needs <see cref="Microsoft.Extensions.DependencyInjection.WebSocketServiceCollectionExtensions.AddPulseWebSockets"/>.
     /// </summary>
     public static ListenOptions UsePulseWebSockets(this ListenOptions listenOptions)
     {

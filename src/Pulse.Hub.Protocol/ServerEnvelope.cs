@@ -1,6 +1,9 @@
 namespace Pulse.Hub.Protocol;
 
-/// <summary>An envelope the server sends. Codecs encode these; <c>message</c> envelopes go through <see cref="IEnvelopeCodec.WriteMessage"/>.</summary>
+/// <summary>
+/// An envelope the server sends. Codecs encode these, and read them back on the client side; the server writes
+/// <c>message</c> envelopes through <see cref="IEnvelopeCodec.WriteMessage"/>, so a fan-out builds no record.
+/// </summary>
 public abstract record ServerEnvelope;
 
 /// <summary><c>welcome</c>: sent once when the connection opens.</summary>
@@ -22,6 +25,16 @@ public sealed record JoinLeaveEnvelope(bool Join, string Channel, ClientInfo Inf
 
 /// <summary><c>pong</c>, with the id of the <c>ping</c>.</summary>
 public sealed record PongEnvelope(string? Id) : ServerEnvelope;
+
+/// <summary><c>message</c>: <paramref name="Publication"/> delivered on <paramref name="Channel"/>.</summary>
+/// <param name="Channel">The channel it was published to.</param>
+/// <param name="Epoch">The epoch of the channel's stream that <see cref="Publication.Offset"/> belongs to.</param>
+/// <param name="Publication">The publication; <see cref="Publication.AckRequired"/> when the recipient must send <c>ack</c>.</param>
+public sealed record MessageEnvelope(string Channel, string Epoch, Publication Publication) : ServerEnvelope
+{
+    /// <summary>The message id, <c>{epoch}:{offset}</c>: the same for every recipient and every resend.</summary>
+    public string Id => MessageId.Of(Epoch, Publication.Offset);
+}
 
 /// <summary>The payload of a reply, by request type.</summary>
 public abstract record ReplyPayload;

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Pulse.Internal;
 using Pulse.Protocol;
 
 namespace Pulse.Hosting;
@@ -58,6 +60,7 @@ internal sealed partial class WebSocketEndpoint
     /// </summary>
     public ServerHandshakeResult Decide(HandshakeRequest request, EndPoint? client, string? extendedConnectProtocol = null)
     {
+        using var activity = PulseActivities.Source.StartActivity("pulse.handshake", ActivityKind.Server);
         // ProcessRequest answers instead of the upgrade (a health check, a 403): its response never accepts it.
         var custom = Options.ProcessRequest?.Invoke(request);
         var result = custom is not null ? new ServerHandshakeResult(false, custom, null, [])
@@ -78,6 +81,15 @@ internal sealed partial class WebSocketEndpoint
         if (!result.Accepted)
         {
             Log.HandshakeRefused(_logger, client?.ToString() ?? "", request.Path, result.Response.StatusCode);
+        }
+
+        if (activity is not null)
+        {
+            activity.SetTag("url.path", request.Path);
+            activity.SetTag("client.address", AddressOf(client)?.ToString());
+            activity.SetTag("http.response.status_code", result.Response.StatusCode);
+            activity.SetTag("websocket.subprotocol", result.Subprotocol);
+            activity.SetStatus(result.Accepted ? ActivityStatusCode.Ok : ActivityStatusCode.Error, result.Accepted ? null : "refused");
         }
 
         return result;
@@ -156,7 +168,7 @@ internal sealed partial class WebSocketEndpoint
 
     private static partial class Log
     {
-        [LoggerMessage(20, LogLevel.Information, "Refused a WebSocket handshake from {RemoteAddress} on {Path}: HTTP {StatusCode}", EventName = "HandshakeRefused")]
+        [LoggerMessage(20, LogLevel.Debug, "Refused a WebSocket handshake from {RemoteAddress} on {Path}: HTTP {StatusCode}", EventName = "HandshakeRefused")]
         public static partial void HandshakeRefused(ILogger logger, string remoteAddress, string path, int statusCode);
     }
 }

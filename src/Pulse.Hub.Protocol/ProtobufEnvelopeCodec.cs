@@ -10,7 +10,7 @@ namespace Pulse.Hub.Protocol;
 /// way in, so JSON and Protobuf clients share channels.
 /// </summary>
 /// <remarks>Stateless and thread-safe; use <see cref="Instance"/>.</remarks>
-public sealed class ProtobufEnvelopeCodec : IEnvelopeCodec
+public sealed partial class ProtobufEnvelopeCodec : IEnvelopeCodec
 {
     /// <summary>The subprotocol name, <c>pulse.v1.protobuf</c>.</summary>
     public const string SubprotocolName = "pulse.v1.protobuf";
@@ -55,6 +55,12 @@ public sealed class ProtobufEnvelopeCodec : IEnvelopeCodec
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope is MessageEnvelope message)
+        {
+            WriteMessage(output, message.Channel, message.Epoch, message.Publication);
+            return;
+        }
+
         WriteDelimited(output, ToWire(envelope));
     }
 

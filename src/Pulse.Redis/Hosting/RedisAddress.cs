@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace Pulse.Server;
+namespace Pulse.Redis.Hosting;
 
 /// <summary>Parses <c>host:port</c>, <c>[IPv6]:port</c> or <c>host</c> (port 6379) for Redis. Pure.</summary>
-public static class RedisAddress
+internal static class RedisAddress
 {
     /// <summary>The host and port of <paramref name="address"/>.</summary>
     /// <exception cref="ArgumentException">It is not an address; the message says why in one line.</exception>

@@ -38,6 +38,12 @@ public sealed partial class JsonEnvelopeCodec
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope is MessageEnvelope message)
+        {
+            WriteMessage(output, message.Channel, message.Epoch, message.Publication);
+            return;
+        }
+
         using var writer = new Utf8JsonWriter(output, s_writerOptions);
         WriteEnvelope(writer, envelope);
     }

@@ -1,23 +1,26 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pulse;
 using Pulse.Hosting;
 
-namespace Pulse;
+namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>Hosts Pulse WebSocket endpoints in an ASP.NET Core application.</summary>
-public static class WebSocketServerEndpointExtensions
+/// <summary>
+/// Maps Pulse WebSocket endpoints in an ASP.NET Core application. In the framework's own namespace, as SignalR's
+/// <c>MapHub</c> is, so <c>app.MapWebSocket</c> needs no <c>using</c>.
+/// </summary>
+public static class WebSocketEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Serves WebSocket connections on <paramref name="path"/>, each run by <paramref name="handler"/>.
     /// Every upgrade passes the app's pipeline first (authentication, authorization, CORS, rate limiting, any
     /// middleware that answers), whichever way it arrives: an HTTP/1.1 upgrade, an HTTP/2 extended CONNECT
-    /// (RFC 8441), or a listener with the fast path (<see cref="WebSocketListenOptionsExtensions.UsePulseWebSockets"/>),
+    /// (RFC 8441), or a listener with the fast path (<see cref="Hosting.WebSocketListenOptionsExtensions.UsePulseWebSockets"/>),
     /// where an accepted connection then leaves Kestrel's HTTP layer and runs on the transport itself.
     /// When the application stops, open connections are closed with 1001 and given
     /// <see cref="ServerOptions.DrainTimeout"/> to finish.
@@ -44,12 +47,4 @@ public static class WebSocketServerEndpointExtensions
 
     private static bool IsPipelineRule(object metadata) =>
         metadata is IAuthorizeData or IAuthorizationRequirementData or IAllowAnonymous or ICorsMetadata or IAntiforgeryMetadata;
-
-    /// <summary>Registers what the Kestrel fast path (<see cref="WebSocketListenOptionsExtensions.UsePulseWebSockets"/>) needs to find endpoints.</summary>
-    public static IServiceCollection AddPulseWebSockets(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton<WebSocketEndpointRegistry>();
-        return services;
-    }
 }

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pulse.Hub.Hosting;
+using Pulse.Redis.Client;
+using Pulse.Redis.Engine;
+using Pulse.Redis.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Scales the hub out over Redis: <c>services.AddPulseHub().AddRedis("127.0.0.1:6379")</c>. Every node of the
+/// application on the same Redis (and key prefix) is one hub: a publication on one reaches the subscribers of all,
+/// history and presence are shared. <c>pulse serve --engine redis</c> runs on this same call.
+/// </summary>
+public static class RedisHubBuilderExtensions
+{
+    /// <summary>
+    /// Runs the hub on the Redis engine at <paramref name="configuration"/>: <c>HOST:PORT</c>, several separated by
+    /// commas (channels are spread over them). More settings (prefix, ACL user, TLS) with <paramref name="configure"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="configuration"/> is not a list of addresses; the message says why.</exception>
+    public static IPulseHubBuilder AddRedis(this IPulseHubBuilder hub, string configuration, Action<RedisEngineOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        var servers = configuration.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(RedisAddress.Parse)
+            .ToList();
+        return hub.AddRedis(options =>
+        {
+            foreach (var (host, port) in servers)
+            {
+                options.Servers.Add(new RedisOptions { Host = host, Port = port });
+            }
+
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>
+    /// Runs the hub on the Redis engine configured by <paramref name="configure"/> (through
+    /// <see cref="IOptions{RedisEngineOptions}"/>, validated when the application starts). The engine connects while
+    /// the application starts (waiting up to ten seconds, then serving anyway and reconnecting in the background),
+    /// and adds the health check <c>pulse-redis</c> (tag <c>pulse</c>), unhealthy while Redis is unreachable.
+    /// </summary>
+    public static IPulseHubBuilder AddRedis(this IPulseHubBuilder hub, Action<RedisEngineOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = hub.Services;
+        services.AddOptions<RedisEngineOptions>().Configure(configure).ValidateOnStart();
+        if (services.Any(service => service.ServiceType == typeof(RedisEngine)))
+        {
+            return hub;
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisEngineOptions>, RedisEngineOptionsValidation>());
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<RedisEngineOptions>>().Value;
+            options.LoggerFactory ??= provider.GetService<ILoggerFactory>();
+            return new RedisEngine(options);
+        });
+        services.AddOptions<HubOptions>().Configure<RedisEngine>((options, engine) =>
+        {
+            options.Broker = engine;
+            options.PresenceStore = engine;
+            options.Cluster = engine;
+        });
+        services.AddHostedService<RedisEngineService>();
+        services.AddHealthChecks().AddCheck<RedisEngineHealthCheck>("pulse-redis", tags: ["pulse"]);
+        return hub;
+    }
+}
