@@ -26,7 +26,11 @@ public sealed class AspNetCoreAppTests(LocalFeed feed)
               </ItemGroup>
             </Project>
             """);
+        // IPulseHubBuilder's Configure and BindConfiguration are in Pulse.Hub.Hosting (without the using, C#
+        // finds OptionsBuilder's BindConfiguration instead).
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using Pulse.Hub.Hosting;
+
             var builder = WebApplication.CreateBuilder(args);
             builder.Services.AddPulseHub().BindConfiguration("Pulse:Hub");
             var app = builder.Build();
