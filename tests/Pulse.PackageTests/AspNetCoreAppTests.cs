@@ -1,0 +1,86 @@
+using Pulse.Hub.Client;
+using Pulse.Testing;
+
+namespace Pulse.PackageTests;
+
+/// <summary>
+/// An ASP.NET Core app a user would write, outside the repository, with the server packages from the local feed
+/// and the hub configured from its appsettings.json; a hub client talks to it.
+/// </summary>
+[Collection(LocalFeedCollection.Name)]
+public sealed class AspNetCoreAppTests(LocalFeed feed)
+{
+    [Fact]
+    public async Task AnAppWithTheHubPackageTakesTheHubsOptionsFromAppsettings()
+    {
+        var app = feed.NewApp("hub-app");
+        await File.WriteAllTextAsync(Path.Combine(app, "HubApp.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="PulseRealtime.Hub" Version="{feed.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        // IPulseHubBuilder's Configure and BindConfiguration are in Pulse.Hub.Hosting (without the using, C#
+        // finds OptionsBuilder's BindConfiguration instead).
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using Pulse.Hub.Hosting;
+
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddPulseHub().BindConfiguration("Pulse:Hub");
+            var app = builder.Build();
+            app.MapPulseHub("/ws");
+            app.Run();
+            """);
+        // What the test can see of the configuration: anonymous access, and the chat namespace's history size.
+        await File.WriteAllTextAsync(Path.Combine(app, "appsettings.json"), """
+            { "Pulse": { "Hub": { "AllowAnonymous": true, "Namespaces": { "chat": { "HistorySize": 3 } } } } }
+            """);
+        DotnetCommand.Run(app, ["build", "-nologo", "-v", "quiet", "-nodeReuse:false"], TimeSpan.FromMinutes(5)).Succeeded("dotnet build of the ASP.NET Core app");
+
+        var port = LoopbackPorts.Free();
+        using var process = DotnetCommand.Start("dotnet", app, [Path.Combine(app, "bin", "Debug", "net10.0", "HubApp.dll")],
+            new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}", ["DOTNET_ENVIRONMENT"] = "Production" });
+        process.BeginOutputReadLine();                          // read (and drop) its log, so it never blocks on a full pipe
+        process.BeginErrorReadLine();
+        try
+        {
+            await using var hub = await ConnectWhenListeningAsync(new Uri($"ws://127.0.0.1:{port}/ws"), process);
+            for (var i = 1; i <= 5; i++)
+            {
+                await hub.PublishAsync("chat:config", new { i }).DefaultTimeout();
+            }
+
+            var history = await hub.HistoryAsync("chat:config", limit: 100).DefaultTimeout();
+
+            Assert.Equal(5, history.Position.Offset);
+            Assert.Equal([3L, 4L, 5L], history.Publications.Select(p => p.Position.Offset));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<HubClient> ConnectWhenListeningAsync(Uri uri, System.Diagnostics.Process process)
+    {
+        using var deadline = new CancellationTokenSource(TestTimeouts.Scaled(TimeSpan.FromSeconds(60)));
+        while (true)
+        {
+            try
+            {
+                return await HubClient.ConnectAsync(uri, cancellationToken: deadline.Token);
+            }
+            catch (ConnectFailedException) when (!process.HasExited && !deadline.IsCancellationRequested)
+            {
+                await Task.Delay(200, deadline.Token);
+            }
+        }
+    }
+}
