@@ -26,11 +26,8 @@ public sealed class AspNetCoreAppTests(LocalFeed feed)
               </ItemGroup>
             </Project>
             """);
-        // IPulseHubBuilder's Configure and BindConfiguration are in Pulse.Hub.Hosting (without the using, C#
-        // finds OptionsBuilder's BindConfiguration instead).
+        // No using: AddPulseHub, BindConfiguration and MapPulseHub are in the framework's namespaces.
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
-            using Pulse.Hub.Hosting;
-
             var builder = WebApplication.CreateBuilder(args);
             builder.Services.AddPulseHub().BindConfiguration("Pulse:Hub");
             var app = builder.Build();
