@@ -71,9 +71,9 @@ public sealed class HubClientOptions
 #if NET9_0_OR_GREATER
     public JsonSerializerOptions JsonSerializerOptions { get; set; } = JsonSerializerOptions.Web;
 #else
-    public JsonSerializerOptions JsonSerializerOptions { get; set; } = WebDefaults;
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = s_webDefaults;
 
-    private static readonly JsonSerializerOptions WebDefaults = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions s_webDefaults = new(JsonSerializerDefaults.Web);
 #endif
 
     // Logging

@@ -15,13 +15,13 @@ namespace Pulse.IntegrationTests;
 /// </summary>
 public sealed class AssemblyLayerTests
 {
-    private static readonly Assembly Library = typeof(WebSocketConnection).Assembly;
-    private static readonly Assembly AspNetCore = typeof(WebSocketServer).Assembly;
-    private static readonly Assembly HubProtocol = typeof(Envelope).Assembly;
-    private static readonly Assembly Hub = typeof(HubNode).Assembly;
-    private static readonly Assembly HubClientAssembly = typeof(HubClient).Assembly;
-    private static readonly Assembly Redis = typeof(RedisEngine).Assembly;
-    private static readonly Assembly ServerHost = typeof(PulseServer).Assembly;
+    private static readonly Assembly s_library = typeof(WebSocketConnection).Assembly;
+    private static readonly Assembly s_aspNetCore = typeof(WebSocketServer).Assembly;
+    private static readonly Assembly s_hubProtocol = typeof(Envelope).Assembly;
+    private static readonly Assembly s_hub = typeof(HubNode).Assembly;
+    private static readonly Assembly s_hubClientAssembly = typeof(HubClient).Assembly;
+    private static readonly Assembly s_redis = typeof(RedisEngine).Assembly;
+    private static readonly Assembly s_serverHost = typeof(PulseServer).Assembly;
 
     public static TheoryData<string, string[]> OursBelow => new()
     {
@@ -61,7 +61,7 @@ public sealed class AssemblyLayerTests
     {
         // The server host reaches ASP.NET Core and the JWT library only through the layers below it: proof the walk
         // follows references rather than reading one level.
-        var closure = Closure(ServerHost);
+        var closure = Closure(s_serverHost);
 
         Assert.Contains("Pulse", closure);
         Assert.Contains(closure, name => name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
@@ -69,7 +69,7 @@ public sealed class AssemblyLayerTests
     }
 
     private static Assembly Load(string name) =>
-        new[] { Library, AspNetCore, HubProtocol, Hub, HubClientAssembly, Redis, ServerHost }.Single(assembly => assembly.GetName().Name == name);
+        new[] { s_library, s_aspNetCore, s_hubProtocol, s_hub, s_hubClientAssembly, s_redis, s_serverHost }.Single(assembly => assembly.GetName().Name == name);
 
     /// <summary>Every assembly <paramref name="root"/> reaches by references, not descending into the runtime's own.</summary>
     private static HashSet<string> Closure(Assembly root)
