@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pulse.Hub.Client.Internal;
 using Pulse.Hub.Protocol;
+using Pulse.Internal;
 
 namespace Pulse.Hub.Client;
 
@@ -57,7 +58,7 @@ public sealed partial class HubClient : IAsyncDisposable
     private readonly PendingRequests _pending = new();
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
-    private readonly ReconnectBackoff _backoff;
+    private readonly Backoff _backoff;
     private HubLink? _current;
     private HubLink? _last;
     private long _generation;
@@ -74,7 +75,7 @@ public sealed partial class HubClient : IAsyncDisposable
         _options.WebSocket.Subprotocols = [_codec.Subprotocol];
         _logger = options.LoggerFactory?.CreateLogger<HubClient>() ?? NullLogger<HubClient>.Instance;
         var ws = options.WebSocket;
-        _backoff = new ReconnectBackoff(ws.ReconnectInitialDelay, ws.ReconnectMaxDelay, ws.ReconnectFactor, Random.Shared.NextDouble);
+        _backoff = new Backoff(ws.ReconnectInitialDelay, ws.ReconnectMaxDelay, ws.ReconnectFactor, Random.Shared.NextDouble);
     }
 
     /// <summary>
