@@ -72,8 +72,6 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
 
     internal SessionSettings SessionSettings { get; }
 
-    internal HubTokens? Tokens => _tokens;
-
     // Server-side API
 
     /// <summary>Publishes <paramref name="data"/> (the UTF-8 text of a JSON value) to <paramref name="channel"/>; returns its position.</summary>

@@ -50,7 +50,7 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
             var shard = i;
             var subscriber = new RedisSubscriber(server, (channel, payload) => OnMessageAsync(_shards[shard], channel, payload), options.LoggerFactory);
             subscriber.Resubscribed = () => CatchUpAsync(_shards[shard]);
-            _shards[i] = new RedisShard(i, new RedisConnection(server, options.LoggerFactory), subscriber);
+            _shards[i] = new RedisShard(new RedisConnection(server, options.LoggerFactory), subscriber);
         }
 
         _shards[0].PubSub.SubscribeOnConnect(_keys.Control);
