@@ -238,9 +238,9 @@ public sealed partial class HubClient : IAsyncDisposable
     public async Task<long> PublishAsync(string channel, ReadOnlyMemory<byte> json, bool ackRequired = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        if (!JsonValue.IsOneValue(json.Span))
+        if (!JsonData.IsValidValue(json.Span))
         {
-            throw new ArgumentException("data must be the UTF-8 text of one JSON value.", nameof(json));
+            throw new ArgumentException(JsonData.Requirement, nameof(json));
         }
 
         var reply = await RequestAsync(RequestKind.Publish, id => Encode(new Envelope { Type = EnvelopeType.Publish, Id = id, Channel = channel, Data = json, AckRequired = ackRequired }), cancellationToken).ConfigureAwait(false);
