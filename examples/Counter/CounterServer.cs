@@ -109,7 +109,7 @@ public sealed class CounterServer : IAsyncDisposable
             return HandshakeResponse.Text(404, "Not found\n");
         }
 
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         headers.Add("Content-Type", "text/html; charset=utf-8");
         return new HandshakeResponse(200, "OK", headers, s_page);
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pulse.Hub.Client.Internal;
 using Pulse.Hub.Protocol;
+using Pulse.Internal;
 
 namespace Pulse.Hub.Client;
 
@@ -57,7 +58,7 @@ public sealed partial class HubClient : IAsyncDisposable
     private readonly PendingRequests _pending = new();
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
-    private readonly ReconnectBackoff _backoff;
+    private readonly Backoff _backoff;
     private HubLink? _current;
     private HubLink? _last;
     private long _generation;
@@ -74,7 +75,7 @@ public sealed partial class HubClient : IAsyncDisposable
         _options.WebSocket.Subprotocols = [_codec.Subprotocol];
         _logger = options.LoggerFactory?.CreateLogger<HubClient>() ?? NullLogger<HubClient>.Instance;
         var ws = options.WebSocket;
-        _backoff = new ReconnectBackoff(ws.ReconnectInitialDelay, ws.ReconnectMaxDelay, ws.ReconnectFactor, Random.Shared.NextDouble);
+        _backoff = new Backoff(ws.ReconnectInitialDelay, ws.ReconnectMaxDelay, ws.ReconnectFactor, Random.Shared.NextDouble);
     }
 
     /// <summary>
@@ -237,9 +238,9 @@ public sealed partial class HubClient : IAsyncDisposable
     public async Task<long> PublishAsync(string channel, ReadOnlyMemory<byte> json, bool ackRequired = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        if (!JsonValue.IsOneValue(json.Span))
+        if (!JsonData.IsValidValue(json.Span))
         {
-            throw new ArgumentException("data must be the UTF-8 text of one JSON value.", nameof(json));
+            throw new ArgumentException(JsonData.Requirement, nameof(json));
         }
 
         var reply = await RequestAsync(RequestKind.Publish, id => Encode(new Envelope { Type = EnvelopeType.Publish, Id = id, Channel = channel, Data = json, AckRequired = ackRequired }), cancellationToken).ConfigureAwait(false);

@@ -83,7 +83,7 @@ public sealed partial class WebSocketConnection : IAsyncEnumerable<Message>, IAs
     public string Path => Request.Path;
 
     /// <summary>The request headers.</summary>
-    public HttpHeaders RequestHeaders => Request.Headers;
+    public HeaderFields RequestHeaders => Request.Headers;
 
     /// <summary>The negotiated subprotocol, or null.</summary>
     public string? Subprotocol { get; }

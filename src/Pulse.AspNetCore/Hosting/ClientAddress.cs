@@ -12,7 +12,7 @@ internal static class ClientAddress
 {
     public const string ForwardedForHeader = "X-Forwarded-For";
 
-    public static EndPoint? Resolve(EndPoint? peer, HttpHeaders headers, IList<IPNetwork> trustedProxies)
+    public static EndPoint? Resolve(EndPoint? peer, HeaderFields headers, IList<IPNetwork> trustedProxies)
     {
         if (trustedProxies.Count == 0 || peer is not IPEndPoint { Address: var address } || !IsTrusted(address, trustedProxies))
         {

@@ -83,7 +83,7 @@ internal sealed partial class WebSocketEndpoint
 
     private static HandshakeRequest ToHandshakeRequest(HttpRequest request)
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         foreach (var (name, values) in request.Headers)
         {
             foreach (var value in values)

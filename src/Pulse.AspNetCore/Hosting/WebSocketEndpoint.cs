@@ -168,7 +168,7 @@ internal sealed partial class WebSocketEndpoint
 
     private static partial class Log
     {
-        [LoggerMessage(20, LogLevel.Debug, "Refused a WebSocket handshake from {RemoteAddress} on {Path}: HTTP {StatusCode}", EventName = "HandshakeRefused")]
+        [LoggerMessage(500, LogLevel.Debug, "Refused a WebSocket handshake from {RemoteAddress} on {Path}: HTTP {StatusCode}", EventName = "HandshakeRefused")]
         public static partial void HandshakeRefused(ILogger logger, string remoteAddress, string path, int statusCode);
     }
 }

@@ -133,7 +133,7 @@ internal sealed partial class WebSocketUpgradeMiddleware(ConnectionDelegate next
 
     private static partial class Log
     {
-        [LoggerMessage(21, LogLevel.Debug, "Dropped {RemoteAddress}: no complete request head within the handshake timeout", EventName = "HandshakeTimeout")]
+        [LoggerMessage(501, LogLevel.Debug, "Dropped {RemoteAddress}: no complete request head within the handshake timeout", EventName = "HandshakeTimeout")]
         public static partial void HandshakeTimeout(ILogger logger, string remoteAddress);
     }
 }

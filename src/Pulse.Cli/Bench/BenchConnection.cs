@@ -140,7 +140,7 @@ internal sealed class BenchConnection : IDisposable
 
     private static HandshakeResponse WithoutExtensions(HandshakeResponse response)
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         foreach (var (name, value) in response.Headers)
         {
             if (!string.Equals(name, "Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase))

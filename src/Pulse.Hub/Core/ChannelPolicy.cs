@@ -1,7 +1,7 @@
 namespace Pulse.Hub.Core;
 
 /// <summary>What a channel's namespace allows and keeps (DESIGN §2: each namespace has its own options).</summary>
-public sealed record ChannelPolicy
+internal sealed record ChannelPolicy
 {
     /// <summary>Whether the channel tracks presence (who is subscribed).</summary>
     public bool Presence { get; init; } = true;

@@ -7,7 +7,7 @@ namespace Pulse.Hub.Core;
 /// Pure (time is passed in); the in-memory broker keeps one per channel.
 /// </summary>
 /// <remarks>Not thread-safe: the owner serializes calls.</remarks>
-public sealed class ChannelStream
+internal sealed class ChannelStream
 {
     private readonly Queue<Publication> _history = new();
     private long _offset;

@@ -6,7 +6,7 @@ namespace Pulse.Hub.Core;
 /// Private channels the user may use: exact names, or patterns ending in <c>*</c> (<c>private:*</c>, <c>*</c>).
 /// </param>
 /// <param name="ExpiresAtMs">When the token expires (Unix milliseconds); the connection is closed then. Null never.</param>
-public sealed record ClientIdentity(string User, IReadOnlyList<string> Channels, long? ExpiresAtMs)
+internal sealed record ClientIdentity(string User, IReadOnlyList<string> Channels, long? ExpiresAtMs)
 {
     /// <summary>Whether the identity allows <paramref name="channel"/> as a private channel.</summary>
     public bool Allows(string channel)

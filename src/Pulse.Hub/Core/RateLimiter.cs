@@ -21,9 +21,6 @@ internal sealed class RateLimiter
         _lastMs = nowMs;
     }
 
-    /// <summary>The tokens available at the last call (fractions accumulate).</summary>
-    public double Tokens => _tokens;
-
     /// <summary>Takes one token if there is one.</summary>
     public bool TryTake(long nowMs)
     {

@@ -2,7 +2,7 @@ using Pulse.Hub.Protocol;
 
 namespace Pulse.Hub.Core;
 
-public sealed partial class Session
+internal sealed partial class Session
 {
     /// <summary>How many delivered messages wait for the client's <c>ack</c>.</summary>
     internal int PendingAcks => _acks.Count;

@@ -2,7 +2,7 @@ using Pulse.Hub.Protocol;
 
 namespace Pulse.Hub.Core;
 
-public sealed partial class Session
+internal sealed partial class Session
 {
     /// <summary>A publication arrived on a channel this session is subscribed to (or subscribing to).</summary>
     public void Deliver(string channel, string epoch, Publication publication, long nowMs)

@@ -2,7 +2,7 @@ using Pulse.Hub.Protocol;
 
 namespace Pulse.Hub.Core;
 
-public sealed partial class Session
+internal sealed partial class Session
 {
     /// <summary>Server-side API: subscribe this session to <paramref name="channel"/> without a client request (no reply is sent).</summary>
     /// <exception cref="ArgumentException"><paramref name="channel"/> is not a valid channel name.</exception>

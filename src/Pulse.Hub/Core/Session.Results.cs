@@ -3,7 +3,7 @@ using Pulse.Hub.Protocol;
 
 namespace Pulse.Hub.Core;
 
-public sealed partial class Session
+internal sealed partial class Session
 {
     /// <summary>An engine request finished.</summary>
     public void Complete(EngineResult result, long nowMs)

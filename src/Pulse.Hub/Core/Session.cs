@@ -23,7 +23,7 @@ namespace Pulse.Hub.Core;
 /// but <see cref="Close"/>, which the adapter calls when the connection is gone.
 /// </para>
 /// </remarks>
-public sealed partial class Session
+internal sealed partial class Session
 {
     private readonly SessionSettings _settings;
     private readonly List<SessionEffect> _effects = [];

@@ -1,7 +1,7 @@
 namespace Pulse.Hub.Core;
 
 /// <summary>The limits and schedules a <see cref="Session"/> applies; fixed for its life. Times are in milliseconds.</summary>
-public sealed record SessionSettings
+internal sealed record SessionSettings
 {
     /// <summary>The policy of each channel, from its namespace.</summary>
     public required Func<string, ChannelPolicy> ResolvePolicy { get; init; }

@@ -1,7 +1,7 @@
 namespace Pulse.Hub.Core;
 
 /// <summary>Where a session is in its life.</summary>
-public enum SessionState
+internal enum SessionState
 {
     /// <summary>Open, but anonymous access is off and no token has been verified yet.</summary>
     Authenticating,

@@ -74,8 +74,6 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
 
     internal SessionSettings SessionSettings { get; }
 
-    internal HubTokens? Tokens => _tokens;
-
     // Server-side API
 
     /// <summary>Publishes <paramref name="data"/> (the UTF-8 text of a JSON value) to <paramref name="channel"/>; returns its position.</summary>
@@ -288,19 +286,9 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
 
     private static void CheckJson(ReadOnlyMemory<byte> data)
     {
-        var reader = new Utf8JsonReader(data.Span);
-        try
+        if (!JsonData.IsValidValue(data.Span))
         {
-            if (!JsonDocument.TryParseValue(ref reader, out var document))
-            {
-                throw new ArgumentException("data must be the UTF-8 text of a JSON value.", nameof(data));
-            }
-
-            document.Dispose();
-        }
-        catch (JsonException e)
-        {
-            throw new ArgumentException($"data must be the UTF-8 text of a JSON value: {e.Message}", nameof(data), e);
+            throw new ArgumentException(JsonData.Requirement, nameof(data));
         }
     }
 

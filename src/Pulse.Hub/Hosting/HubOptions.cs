@@ -95,7 +95,7 @@ public sealed class HubOptions
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>The policy of a channel, from its namespace.</summary>
-    public ChannelPolicy ResolvePolicy(string channel)
+    internal ChannelPolicy ResolvePolicy(string channel)
     {
         ArgumentNullException.ThrowIfNull(channel);
         var colon = channel.IndexOf(':', StringComparison.Ordinal);

@@ -55,7 +55,7 @@ public sealed class HubTokens
     }
 
     /// <summary>Checks a token; returns the identity, or null with a reason fit to show the client.</summary>
-    public async Task<(ClientIdentity? Identity, string? Error)> ValidateAsync(string token)
+    internal async Task<(ClientIdentity? Identity, string? Error)> ValidateAsync(string token)
     {
         if (string.IsNullOrWhiteSpace(token) || token.Length > 8192)
         {

@@ -30,7 +30,7 @@ public sealed class NamespaceOptions
     public bool AllowAnonymous { get; set; } = true;
 
     /// <summary>The immutable policy the session core applies.</summary>
-    public ChannelPolicy ToPolicy() => new()
+    internal ChannelPolicy ToPolicy() => new()
     {
         Presence = Presence,
         JoinLeave = JoinLeave,

@@ -50,7 +50,7 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
             var shard = i;
             var subscriber = new RedisSubscriber(server, (channel, payload) => OnMessageAsync(_shards[shard], channel, payload), options.LoggerFactory);
             subscriber.Resubscribed = () => CatchUpAsync(_shards[shard]);
-            _shards[i] = new RedisShard(i, new RedisConnection(server, options.LoggerFactory), subscriber);
+            _shards[i] = new RedisShard(new RedisConnection(server, options.LoggerFactory), subscriber);
         }
 
         _shards[0].PubSub.SubscribeOnConnect(_keys.Control);
@@ -165,16 +165,16 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
 
     private static partial class Log
     {
-        [LoggerMessage(10, LogLevel.Warning, "Redis engine: cannot read the history of {Channel} to fill a gap: {Reason}", EventName = "RedisGapFillFailed")]
+        [LoggerMessage(410, LogLevel.Warning, "Redis engine: cannot read the history of {Channel} to fill a gap: {Reason}", EventName = "RedisGapFillFailed")]
         public static partial void GapFillFailed(ILogger logger, string channel, string reason);
 
-        [LoggerMessage(11, LogLevel.Warning, "Redis engine: unreadable Pub/Sub message on {Channel}: {Reason}", EventName = "RedisBadMessage")]
+        [LoggerMessage(411, LogLevel.Warning, "Redis engine: unreadable Pub/Sub message on {Channel}: {Reason}", EventName = "RedisBadMessage")]
         public static partial void BadMessage(ILogger logger, string channel, string reason);
 
-        [LoggerMessage(12, LogLevel.Warning, "Redis engine: heartbeat failed: {Reason}", EventName = "RedisHeartbeatFailed")]
+        [LoggerMessage(412, LogLevel.Warning, "Redis engine: heartbeat failed: {Reason}", EventName = "RedisHeartbeatFailed")]
         public static partial void HeartbeatFailed(ILogger logger, string reason);
 
-        [LoggerMessage(13, LogLevel.Information, "Redis engine: subscribed again to {Channels} channels on {Address}; fetched what was published meanwhile", EventName = "RedisCaughtUp")]
+        [LoggerMessage(413, LogLevel.Information, "Redis engine: subscribed again to {Channels} channels on {Address}; fetched what was published meanwhile", EventName = "RedisCaughtUp")]
         public static partial void CaughtUp(ILogger logger, int channels, string address);
     }
 }

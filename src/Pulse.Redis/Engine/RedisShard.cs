@@ -10,29 +10,17 @@ internal sealed class RedisShard : IAsyncDisposable
 {
     private readonly Dictionary<string, StreamCursor> _cursors = new(StringComparer.Ordinal);
 
-    public RedisShard(int index, RedisConnection commands, RedisSubscriber pubSub)
+    public RedisShard(RedisConnection commands, RedisSubscriber pubSub)
     {
-        Index = index;
         Commands = commands;
         PubSub = pubSub;
     }
-
-    public int Index { get; }
 
     public RedisConnection Commands { get; }
 
     public RedisSubscriber PubSub { get; }
 
     public bool IsReachable => Commands.IsConnected && PubSub.IsConnected;
-
-    /// <summary>The channel's cursor, or null when none is kept.</summary>
-    public StreamCursor? Cursor(string channel)
-    {
-        lock (_cursors)
-        {
-            return _cursors.GetValueOrDefault(channel);
-        }
-    }
 
     /// <summary>Starts tracking a channel at <paramref name="epoch"/>:<paramref name="offset"/> unless it is tracked already.</summary>
     public void Track(string channel, string epoch, long offset)

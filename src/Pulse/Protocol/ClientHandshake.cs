@@ -99,7 +99,7 @@ public sealed class ClientHandshake
             }
         }
 
-        var fields = new HttpHeaders();
+        var fields = new HeaderFields();
         fields.Add("Host", host);
         fields.Add("Upgrade", "websocket");
         fields.Add("Connection", "Upgrade");

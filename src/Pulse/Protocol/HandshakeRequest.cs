@@ -4,7 +4,7 @@ namespace Pulse.Protocol;
 public sealed class HandshakeRequest
 {
     /// <summary>Creates a request.</summary>
-    public HandshakeRequest(string method, string target, HttpHeaders headers, string version = "HTTP/1.1")
+    public HandshakeRequest(string method, string target, HeaderFields headers, string version = "HTTP/1.1")
     {
         Method = method;
         Target = target;
@@ -31,5 +31,5 @@ public sealed class HandshakeRequest
     public string Version { get; }
 
     /// <summary>The header fields.</summary>
-    public HttpHeaders Headers { get; }
+    public HeaderFields Headers { get; }
 }

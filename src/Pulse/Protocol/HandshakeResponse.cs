@@ -6,7 +6,7 @@ namespace Pulse.Protocol;
 public sealed class HandshakeResponse
 {
     /// <summary>Creates a response.</summary>
-    public HandshakeResponse(int statusCode, string reasonPhrase, HttpHeaders headers, ReadOnlyMemory<byte> body = default)
+    public HandshakeResponse(int statusCode, string reasonPhrase, HeaderFields headers, ReadOnlyMemory<byte> body = default)
     {
         StatusCode = statusCode;
         ReasonPhrase = reasonPhrase;
@@ -21,7 +21,7 @@ public sealed class HandshakeResponse
     public string ReasonPhrase { get; }
 
     /// <summary>The header fields. Writers add <c>Content-Length</c> for the body.</summary>
-    public HttpHeaders Headers { get; }
+    public HeaderFields Headers { get; }
 
     /// <summary>The body.</summary>
     public ReadOnlyMemory<byte> Body { get; }
@@ -29,7 +29,7 @@ public sealed class HandshakeResponse
     /// <summary>A plain-text response, such as <c>HandshakeResponse.Text(200, "OK\n")</c> for a health check.</summary>
     public static HandshakeResponse Text(int statusCode, string body)
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         headers.Add("Content-Type", "text/plain; charset=utf-8");
         return new HandshakeResponse(statusCode, ReasonPhrases.For(statusCode), headers, Encoding.UTF8.GetBytes(body));
     }

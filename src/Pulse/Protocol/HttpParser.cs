@@ -119,7 +119,7 @@ public static class HttpParser
         output.Write(response.Body.Span);
     }
 
-    private static void WriteFields(IBufferWriter<byte> output, HttpHeaders headers, string paramName)
+    private static void WriteFields(IBufferWriter<byte> output, HeaderFields headers, string paramName)
     {
         foreach (var (name, value) in headers)
         {
@@ -178,7 +178,7 @@ public static class HttpParser
     {
         head = default;
         string first = "", second = "", third = "";
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         var lineStart = 0;
         var isStartLine = true;
 
@@ -326,7 +326,7 @@ public static class HttpParser
         version.Length == 8 && ParseVersion(Encoding.ASCII.GetBytes(version)) is null;
 
     // RFC 9112 §5: field-line = field-name ":" OWS field-value OWS
-    private static string? ParseField(ReadOnlySpan<byte> line, HttpHeaders headers)
+    private static string? ParseField(ReadOnlySpan<byte> line, HeaderFields headers)
     {
         if (line[0] is (byte)' ' or (byte)'\t')
         {
@@ -370,5 +370,5 @@ public static class HttpParser
         return null;
     }
 
-    private readonly record struct ParsedHead(string First, string Second, string Third, HttpHeaders Headers, int Length);
+    private readonly record struct ParsedHead(string First, string Second, string Third, HeaderFields Headers, int Length);
 }

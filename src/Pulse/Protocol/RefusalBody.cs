@@ -54,7 +54,7 @@ internal static class RefusalBody
     }
 
     // §6.3 item 4: chunked when it is the final transfer coding.
-    private static bool IsChunked(HttpHeaders headers)
+    private static bool IsChunked(HeaderFields headers)
     {
         var codings = HttpSyntax.ListElements(headers.GetValues("Transfer-Encoding"));
         return codings.Count > 0 && string.Equals(codings[^1], "chunked", StringComparison.OrdinalIgnoreCase);

@@ -98,7 +98,7 @@ public sealed class ServerHandshake
             return Refuse(400, "invalid Sec-WebSocket-Key header; expected 16 bytes in base64");
         }
 
-        var responseHeaders = new HttpHeaders();
+        var responseHeaders = new HeaderFields();
         responseHeaders.Add("Upgrade", "websocket");
         responseHeaders.Add("Connection", "Upgrade");
         responseHeaders.Add("Sec-WebSocket-Accept", WebSocketAccept.Compute(key));
@@ -133,14 +133,14 @@ public sealed class ServerHandshake
             return Refuse(400, version is null ? "missing Sec-WebSocket-Version header" : "Sec-WebSocket-Version must be 13", ("Sec-WebSocket-Version", "13"));
         }
 
-        return Negotiate(request.Headers, new HandshakeResponse(200, "OK", new HttpHeaders()));
+        return Negotiate(request.Headers, new HandshakeResponse(200, "OK", new HeaderFields()));
     }
 
     /// <summary>
     /// What both versions of the handshake share once the request is well formed: the origin, the subprotocol
     /// and the extensions, answered in <paramref name="accepted"/>'s headers.
     /// </summary>
-    private ServerHandshakeResult Negotiate(HttpHeaders headers, HandshakeResponse accepted)
+    private ServerHandshakeResult Negotiate(HeaderFields headers, HandshakeResponse accepted)
     {
         // RFC 6455 §4.2.2 item 4 and §10.2: refuse other sites' pages with 403.
         if (_origins is not null)

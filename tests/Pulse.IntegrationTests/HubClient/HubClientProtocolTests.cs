@@ -90,18 +90,6 @@ public sealed class HubClientProtocolTests
     }
 
     [Theory]
-    [InlineData("1", true)]
-    [InlineData(" {\"a\":[1,2]} ", true)]
-    [InlineData("\"text\"", true)]
-    [InlineData("null", true)]
-    [InlineData("", false)]
-    [InlineData("{\"a\":", false)]
-    [InlineData("1 2", false)]
-    [InlineData("{not json}", false)]
-    public void PublicationData_MustBeOneJsonValue(string data, bool valid) =>
-        Assert.Equal(valid, JsonValue.IsOneValue(Encoding.UTF8.GetBytes(data)));
-
-    [Theory]
     [MemberData(nameof(Protocols))]
     public void HubEnvelopes_WrittenByTheHubsCodec_ReadByTheClient(HubProtocol protocol)
     {
@@ -321,23 +309,6 @@ public sealed class HubClientProtocolTests
         Assert.Equal(["c1", "c3", "c6", "c7"], toSend.Select(r => r.Id)); // oldest first, same ids as before
         Assert.All(toSend, r => Assert.Equal(2, r.SentOn));
         Assert.Empty(again);
-    }
-
-    [Fact]
-    public void ReconnectBackoff_GrowsByTheFactorToTheCap_WithJitterBetweenHalfAndAll_ResetsAfterAStableConnection()
-    {
-        var random = 0.0;
-        var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), 2, () => random);
-
-        var lowest = Enumerable.Range(0, 5).Select(_ => backoff.Next().TotalSeconds).ToList();
-        random = 1.0;
-        var highest = backoff.Next().TotalSeconds;
-        backoff.Reset();
-        var afterReset = backoff.Next().TotalSeconds;
-
-        Assert.Equal([0.5, 1, 2, 2.5, 2.5], lowest);
-        Assert.Equal(5, highest);
-        Assert.Equal(1, afterReset);
     }
 
     public static TheoryData<string, int?, string, bool> CloseFrames => new()

@@ -296,4 +296,24 @@ public sealed class HubClientRoundTripTests
         Assert.False(overlapped);
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), seen);
     }
+
+    /// <summary>One JSON-value check on both sides: nested to the limit goes through, one deeper is refused before it is sent.</summary>
+    [Fact]
+    public async Task PublicationData_NestedDeeperThanTheLimit_RefusedByTheClientAndByTheServerSidePublish()
+    {
+        await using var server = await HubServer.StartAsync();
+        await using var client = await HubClient.ConnectAsync(server.Uri(), Options(HubProtocol.Json));
+        var deepest = Nested(EnvelopeLimits.MaxDataDepth);
+        var tooDeep = Nested(EnvelopeLimits.MaxDataDepth + 1);
+
+        Assert.Equal(1, await client.PublishAsync("deep", deepest).DefaultTimeout());
+        Assert.Equal(2, (await server.Node.PublishAsync("deep", deepest).DefaultTimeout()).Offset);
+        var byClient = await Assert.ThrowsAsync<ArgumentException>(() => client.PublishAsync("deep", tooDeep).DefaultTimeout());
+        var byServer = await Assert.ThrowsAsync<ArgumentException>(() => server.Node.PublishAsync("deep", tooDeep).DefaultTimeout());
+        var directByServer = Assert.Throws<ArgumentException>(() => server.Node.SendToUser("alice", "deep", tooDeep));
+
+        Assert.All([byClient, byServer, directByServer], e => Assert.Contains($"{EnvelopeLimits.MaxDataDepth} deep", e.Message, StringComparison.Ordinal));
+    }
+
+    private static byte[] Nested(int depth) => Encoding.UTF8.GetBytes(new string('[', depth) + new string(']', depth));
 }

@@ -378,7 +378,7 @@ public class HttpParserTests
     [Fact]
     public void WriteRequest_WritesHeadWithCrlf()
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         headers.Add("Host", "server.example.com");
         headers.Add("Upgrade", "websocket");
         var output = new ArrayBufferWriter<byte>();
@@ -391,7 +391,7 @@ public class HttpParserTests
     [Fact]
     public void WriteRequest_Latin1Value_WrittenAsOneByte()
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         headers.Add("X-Name", "René");
         var output = new ArrayBufferWriter<byte>();
 
@@ -408,7 +408,7 @@ public class HttpParserTests
     [InlineData("X-A:", "a")]
     public void WriteRequest_FieldThatWouldNotParseBack_Throws(string name, string value)
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         headers.Add(name, value);
 
         Assert.Throws<ArgumentException>(() => HttpParser.WriteRequest(new ArrayBufferWriter<byte>(), new HandshakeRequest("GET", "/", headers)));
@@ -421,7 +421,7 @@ public class HttpParserTests
     [InlineData("GET", "/", "HTTP/2")]
     public void WriteRequest_InvalidRequestLine_Throws(string method, string target, string version)
     {
-        var request = new HandshakeRequest(method, target, new HttpHeaders(), version);
+        var request = new HandshakeRequest(method, target, new HeaderFields(), version);
 
         Assert.Throws<ArgumentException>(() => HttpParser.WriteRequest(new ArrayBufferWriter<byte>(), request));
     }
@@ -429,7 +429,7 @@ public class HttpParserTests
     [Fact]
     public void WriteResponse_101_NoContentLength()
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         headers.Add("Upgrade", "websocket");
         headers.Add("Connection", "Upgrade");
         headers.Add("Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
@@ -457,7 +457,7 @@ public class HttpParserTests
     {
         var output = new ArrayBufferWriter<byte>();
 
-        HttpParser.WriteResponse(output, new HandshakeResponse(200, "OK", new HttpHeaders()));
+        HttpParser.WriteResponse(output, new HandshakeResponse(200, "OK", new HeaderFields()));
 
         Assert.Equal("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", Encoding.Latin1.GetString(output.WrittenSpan));
     }
@@ -465,7 +465,7 @@ public class HttpParserTests
     [Fact]
     public void WriteResponse_ContentLengthPresent_NotDuplicated()
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         headers.Add("content-length", "2");
         var output = new ArrayBufferWriter<byte>();
 
@@ -477,7 +477,7 @@ public class HttpParserTests
     [Fact]
     public void WriteResponse_ContentLengthDisagreesWithBody_Throws()
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         headers.Add("Content-Length", "5");
 
         Assert.Throws<ArgumentException>(() => HttpParser.WriteResponse(new ArrayBufferWriter<byte>(), new HandshakeResponse(400, "Bad Request", headers, "no"u8.ToArray())));
@@ -486,7 +486,7 @@ public class HttpParserTests
     [Fact]
     public void WriteResponse_ReasonWithCrlf_Throws()
     {
-        Assert.Throws<ArgumentException>(() => HttpParser.WriteResponse(new ArrayBufferWriter<byte>(), new HandshakeResponse(400, "Bad\r\nX: 1", new HttpHeaders())));
+        Assert.Throws<ArgumentException>(() => HttpParser.WriteResponse(new ArrayBufferWriter<byte>(), new HandshakeResponse(400, "Bad\r\nX: 1", new HeaderFields())));
     }
 
     [Fact]

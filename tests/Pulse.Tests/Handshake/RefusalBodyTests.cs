@@ -10,7 +10,7 @@ public class RefusalBodyTests
 {
     private static HandshakeResponse Response(int status, params (string Name, string Value)[] fields)
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         foreach (var (name, value) in fields)
         {
             headers.Add(name, value);

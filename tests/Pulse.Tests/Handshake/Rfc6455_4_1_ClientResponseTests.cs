@@ -102,7 +102,7 @@ public class Rfc6455_4_1_ClientResponseTests
     private static HandshakeResponse Response(string omit = "", (string Name, string Value)[]? add = null)
     {
         (string Name, string Value)[] fields = [("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Accept", Accept)];
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         foreach (var (name, value) in fields.Where(f => f.Name != omit).Concat(add ?? []))
         {
             headers.Add(name, value);

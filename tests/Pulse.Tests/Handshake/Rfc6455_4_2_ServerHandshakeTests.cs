@@ -195,7 +195,7 @@ public class Rfc6455_4_2_ServerHandshakeTests
             ("Sec-WebSocket-Version", "13"),
         ];
         var omitted = omit.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         foreach (var (name, value) in fields.Where(f => !omitted.Contains(f.Name)).Concat(add ?? []))
         {
             headers.Add(name, value);

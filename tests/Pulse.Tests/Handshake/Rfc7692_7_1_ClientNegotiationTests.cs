@@ -158,7 +158,7 @@ public class Rfc7692_7_1_ClientNegotiationTests
 
     private static HandshakeResponse Response(string? extensions)
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         headers.Add("Upgrade", "websocket");
         headers.Add("Connection", "Upgrade");
         headers.Add("Sec-WebSocket-Accept", Accept);

@@ -167,7 +167,7 @@ public class Rfc7692_7_1_ServerNegotiationTests
 
     private static HandshakeRequest Request(params (string Name, string Value)[] add)
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         headers.Add("Host", "server.example.com");
         headers.Add("Upgrade", "websocket");
         headers.Add("Connection", "Upgrade");

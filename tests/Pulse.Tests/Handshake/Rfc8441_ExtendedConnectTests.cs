@@ -92,7 +92,7 @@ public class Rfc8441_ExtendedConnectTests
     public void Accept_PlainGetOverHttp2_IsNotAnUpgrade_426()
     {
         // A GET over HTTP/2 to a WebSocket path (Kestrel gives :authority as Host): neither an upgrade nor an extended CONNECT.
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         headers.Add("Host", "server.example.com");
         var result = s_server.Accept(new HandshakeRequest("GET", "/echo", headers, "HTTP/2"));
 
@@ -108,7 +108,7 @@ public class Rfc8441_ExtendedConnectTests
             ("origin", "http://www.example.com"),
         ];
         var omitted = omit.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         foreach (var (name, value) in fields.Where(f => !omitted.Contains(f.Name)).Concat(add ?? []))
         {
             headers.Add(name, value);

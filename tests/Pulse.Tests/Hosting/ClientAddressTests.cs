@@ -10,9 +10,9 @@ public sealed class ClientAddressTests
     private static readonly IPEndPoint s_proxy = new(IPAddress.Parse("10.0.0.5"), 40000);
     private static readonly IList<IPNetwork> s_trusted = [IPNetwork.Parse("10.0.0.0/8")];
 
-    private static HttpHeaders Headers(params string[] forwardedFor)
+    private static HeaderFields Headers(params string[] forwardedFor)
     {
-        var headers = new HttpHeaders();
+        var headers = new HeaderFields();
         foreach (var value in forwardedFor)
         {
             headers.Add("X-Forwarded-For", value);
@@ -21,7 +21,7 @@ public sealed class ClientAddressTests
         return headers;
     }
 
-    private static string? Resolve(EndPoint? peer, HttpHeaders headers, IList<IPNetwork>? trusted = null) =>
+    private static string? Resolve(EndPoint? peer, HeaderFields headers, IList<IPNetwork>? trusted = null) =>
         ClientAddress.Resolve(peer, headers, trusted ?? s_trusted)?.ToString();
 
     [Fact]

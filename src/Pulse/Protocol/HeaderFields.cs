@@ -6,7 +6,7 @@ using System.Collections;
 namespace Pulse.Protocol;
 
 /// <summary>HTTP header fields in the order received, names compared case-insensitively, repeated names kept.</summary>
-public sealed class HttpHeaders : IEnumerable<KeyValuePair<string, string>>
+public sealed class HeaderFields : IEnumerable<KeyValuePair<string, string>>
 {
     private readonly List<KeyValuePair<string, string>> _fields = [];
 
