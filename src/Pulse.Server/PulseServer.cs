@@ -262,12 +262,19 @@ public sealed partial class PulseServer : IAsyncDisposable
 
     private static async Task<RedisEngine> StartRedisEngineAsync(ServeOptions options, ILoggerFactory loggerFactory, Readiness readiness, CancellationToken cancellationToken)
     {
-        var engineOptions = new RedisEngineOptions { Prefix = options.RedisPrefix, LoggerFactory = loggerFactory };
-        foreach (var address in options.RedisAddresses)
+        var engineOptions = new RedisEngineOptions
         {
-            var (host, port) = RedisAddress.Parse(address);
-            engineOptions.Servers.Add(new Pulse.Redis.Client.RedisOptions { Host = host, Port = port, User = options.RedisUser, Password = options.RedisPassword, Tls = options.RedisTls });
-        }
+            Configuration = options.RedisConfiguration,
+            Prefix = options.RedisPrefix,
+            LoggerFactory = loggerFactory,
+            ConfigureRedis = redis =>
+            {
+                // The separate settings (flags, PULSE__Redis__Password) win over the configuration string.
+                redis.User = options.RedisUser ?? redis.User;
+                redis.Password = options.RedisPassword ?? redis.Password;
+                redis.Ssl |= options.RedisTls;
+            },
+        };
 
         var engine = new RedisEngine(engineOptions);
         engine.Start();

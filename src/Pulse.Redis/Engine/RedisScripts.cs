@@ -63,6 +63,13 @@ internal static class RedisScripts
         return 1
         """);
 
+    /// <summary>Remove a presence entry. KEYS: hash, expiry set. ARGV: client. One step, so an add cannot land between the two.</summary>
+    public static readonly RedisScript PresenceRemove = new("""
+        redis.call('hdel', KEYS[1], ARGV[1])
+        redis.call('zrem', KEYS[2], ARGV[1])
+        return 1
+        """);
+
     /// <summary>Read presence, dropping expired entries first. KEYS: hash, expiry set. Returns the entries.</summary>
     public static readonly RedisScript PresenceGet = new("""
         local now = redis.call('time')
