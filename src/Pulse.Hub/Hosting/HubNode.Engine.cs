@@ -36,7 +36,7 @@ public sealed partial class HubNode
                 }
 
                 var user = publish.Info.User.Length == 0 ? null : publish.Info.User;
-                var position = await Broker.PublishAsync(publish.Channel, new PublishData(publish.Data, user, publish.Info.Client, Now(), publish.AckRequired), Limits(publish.Policy)).ConfigureAwait(false);
+                var position = await PublishThroughBrokerAsync(publish.Channel, new PublishData(publish.Data, user, publish.Info.Client, Now(), publish.AckRequired), Limits(publish.Policy)).ConfigureAwait(false);
                 HubMetrics.Published();
                 return new PublishResult(publish.Number, position);
 
@@ -128,7 +128,7 @@ public sealed partial class HubNode
 
             if (request.Policy.JoinLeave)
             {
-                await Broker.PublishJoinLeaveAsync(channel, true, request.Info).ConfigureAwait(false);
+                await PublishJoinLeaveThroughBrokerAsync(channel, true, request.Info).ConfigureAwait(false);
             }
 
             var limit = request.Since is null ? 0 : request.Policy.HistorySize;
@@ -164,7 +164,7 @@ public sealed partial class HubNode
 
         if (request.Policy.JoinLeave)
         {
-            await Broker.PublishJoinLeaveAsync(request.Channel, false, request.Info).ConfigureAwait(false);
+            await PublishJoinLeaveThroughBrokerAsync(request.Channel, false, request.Info).ConfigureAwait(false);
         }
     }
 
