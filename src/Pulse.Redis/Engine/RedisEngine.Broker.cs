@@ -20,7 +20,7 @@ public sealed partial class RedisEngine
         var reply = await RedisScripts.Publish.RunAsync(
             Database,
             [_keys.Meta(channel), _keys.Stream(channel)],
-            [NewEpoch(), body, history.Size, Math.Max(history.TtlMs, 1), MetaTtlMs(history), _keys.PubSub(channel)]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            [NewEpoch(), body, history.Size, Math.Max(history.TtlMs, 1), MetaTtlMs(history), _keys.PubSub(channel), IsCluster ? "spublish" : "publish"]).WaitAsync(cancellationToken).ConfigureAwait(false);
         var position = (RedisResult[])reply!;
         return new StreamPosition((string)position[0]!, (long)position[1]);
     }
@@ -70,7 +70,9 @@ public sealed partial class RedisEngine
     public Task<HistoryRead> ReadHistoryAsync(string channel, StreamPosition? since, int limit, HistoryLimits history, CancellationToken cancellationToken = default) =>
         ReadAsync(channel, since, limit, history).WaitAsync(cancellationToken);
 
-    private RedisChannel PubSubChannel(string channel) => RedisChannel.Literal(_keys.PubSub(channel));
+    // In a Redis Cluster, sharded Pub/Sub (Redis 7): a publication goes out from the shard holding the channel's
+    // keys (the same hash tag) and reaches no other shard.
+    private RedisChannel PubSubChannel(string channel) => IsCluster ? RedisChannel.Sharded(_keys.PubSub(channel)) : RedisChannel.Literal(_keys.PubSub(channel));
 
     private async Task<HistoryRead> ReadAsync(string channel, StreamPosition? since, int limit, HistoryLimits history)
     {

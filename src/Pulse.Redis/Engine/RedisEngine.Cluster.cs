@@ -15,8 +15,11 @@ public sealed partial class RedisEngine
         var message = JsonSerializer.SerializeToUtf8Bytes(new ControlMessage("disconnect", NodeId, user, (int)code, reason));
         var receivers = await Subscriber.PublishAsync(RedisChannel.Literal(_keys.Control), message).WaitAsync(cancellationToken).ConfigureAwait(false);
 
-        // Every node listens, this one too.
-        return (int)Math.Max(receivers - 1, 0);
+        // Every node listens, this one too. In a Redis Cluster the count covers only the shard that took the
+        // message (it is forwarded to the others), so the registry says how many nodes there are.
+        return IsCluster
+            ? (await GetNodesAsync(cancellationToken).ConfigureAwait(false)).Count(node => node.Id != NodeId)
+            : (int)Math.Max(receivers - 1, 0);
     }
 
     /// <inheritdoc/>

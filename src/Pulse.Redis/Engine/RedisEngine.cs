@@ -38,6 +38,7 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
     private Task? _heartbeat;
     private volatile string? _address;
     private int _controlSubscribed;
+    private volatile bool _isCluster;
 
     /// <summary>Creates the engine; <see cref="Start"/> connects.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
@@ -74,6 +75,9 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
 
     /// <summary>The connection to Redis, once <see cref="Start"/> made its first attempt; for diagnostics and tests.</summary>
     public IConnectionMultiplexer? Multiplexer => _redis;
+
+    /// <summary>Whether Redis is a Redis Cluster (known once connected): Pub/Sub is then sharded.</summary>
+    public bool IsCluster => _isCluster;
 
     /// <summary>Starts connecting and heartbeating. Returns at once; see <see cref="WaitReachableAsync"/>.</summary>
     public void Start()
@@ -152,6 +156,7 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
         redis.ConnectionFailed += OnConnectionFailed;
         redis.ConnectionRestored += OnConnectionRestored;
         _redis = redis;
+        NoteServerType(redis);
         await SubscribeControlAsync(redis).ConfigureAwait(false);
         if (!redis.IsConnected)
         {
@@ -186,12 +191,21 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
         _ = BeatAsync(_stopping.Token);
         if (_redis is { } redis)
         {
+            NoteServerType(redis);
             _ = SubscribeControlAsync(redis);
         }
 
         if (e.ConnectionType == ConnectionType.Subscription || _redisOptions.Protocol == RedisProtocol.Resp3)
         {
             _ = CatchUpAsync();
+        }
+    }
+
+    private void NoteServerType(ConnectionMultiplexer redis)
+    {
+        if (redis.IsConnected)
+        {
+            _isCluster = redis.GetServers().Any(server => server.IsConnected && server.ServerType == ServerType.Cluster);
         }
     }
 

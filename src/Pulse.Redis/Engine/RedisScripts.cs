@@ -19,7 +19,8 @@ internal static class RedisScripts
 
     /// <summary>
     /// Publish. KEYS: meta, stream. ARGV: new epoch (used when the channel has none), body, history size,
-    /// history TTL ms, meta TTL ms, Pub/Sub channel. Returns {epoch, offset}.
+    /// history TTL ms, meta TTL ms, Pub/Sub channel, 'publish' or 'spublish' (sharded, in a cluster: the channel
+    /// shares the keys' hash tag, so it is local to the shard). Returns {epoch, offset}.
     /// </summary>
     public static readonly RedisScript Publish = new($$"""
         {{EnsureEpoch}}
@@ -29,7 +30,7 @@ internal static class RedisScripts
           redis.call('xadd', KEYS[2], 'MAXLEN', ARGV[3], offset .. '-0', 'p', ARGV[2])
           redis.call('pexpire', KEYS[2], ARGV[4])
         end
-        redis.call('publish', ARGV[6], 'p' .. epoch .. ':' .. offset .. '\n' .. ARGV[2])
+        redis.call(ARGV[7], ARGV[6], 'p' .. epoch .. ':' .. offset .. '\n' .. ARGV[2])
         return {epoch, offset}
         """);
 
