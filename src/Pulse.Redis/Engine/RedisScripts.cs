@@ -8,11 +8,16 @@ internal static class RedisScripts
 {
     // How a channel gets its epoch, the same in every script that may be the first to touch it: KEYS[1] the meta
     // hash, KEYS[2] the stream, ARGV[1] the epoch to start with. A new epoch starts at offset 0 with no history.
+    // The epoch also ends when the primary's replication id changed since it began (field r): a replica was
+    // promoted (Sentinel or Cluster failover) or the server restarted empty. Replication is asynchronous, so the
+    // new primary may lack the last publications; offsets must not be handed out again with other data under the
+    // same epoch, and clients are told honestly that they could not recover.
     private const string EnsureEpoch = """
+        local replid = string.match(redis.call('info', 'replication'), 'master_replid:(%w+)') or ''
         local epoch = redis.call('hget', KEYS[1], 'e')
-        if not epoch then
+        if not epoch or redis.call('hget', KEYS[1], 'r') ~= replid then
           epoch = ARGV[1]
-          redis.call('hset', KEYS[1], 'e', epoch, 'o', 0)
+          redis.call('hset', KEYS[1], 'e', epoch, 'o', 0, 'r', replid)
           redis.call('del', KEYS[2])
         end
         """;
