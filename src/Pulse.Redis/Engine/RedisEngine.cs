@@ -26,7 +26,7 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
     private readonly RedisKeys _keys;
     private readonly StreamCursors _cursors = new();
     private readonly ConcurrentDictionary<string, ChannelMessageQueue> _subscriptions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (EndPoint? EndPoint, string Message)> _failures = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
@@ -71,7 +71,7 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
     }
 
     /// <inheritdoc/>
-    public bool IsReachable => _redis is { IsConnected: true } && _failures.IsEmpty;
+    public bool IsReachable => Problem is null;
 
     /// <summary>The connection to Redis, once <see cref="Start"/> made its first attempt; for diagnostics and tests.</summary>
     public IConnectionMultiplexer? Multiplexer => _redis;
@@ -105,9 +105,18 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
     {
         get
         {
-            if (_failures.Values.FirstOrDefault() is { } failure)
+            foreach (var (endPoint, message) in _failures.Values)
             {
-                return failure;
+                if (StillMatters(endPoint))
+                {
+                    return message;
+                }
+            }
+
+            // Connected to a primary, but Pub/Sub not yet (its connection, TLS for instance, comes up on its own).
+            if (_redis is { IsConnected: true } connected && !IsCluster && !connected.GetSubscriber().IsConnected())
+            {
+                return $"Redis Pub/Sub at {string.Join(",", _redisOptions.EndPoints.Select(Format))}: not connected yet";
             }
 
             return _redis is { IsConnected: true } ? null : $"Redis at {string.Join(",", _redisOptions.EndPoints.Select(Format))}: not connected";
@@ -160,7 +169,7 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
         await SubscribeControlAsync(redis).ConfigureAwait(false);
         if (!redis.IsConnected)
         {
-            _failures.TryAdd("", $"Redis at {string.Join(",", _redisOptions.EndPoints.Select(Format))}: {redis.GetStatus().Split('\n')[0].Trim()}");
+            _failures.TryAdd("", (null, $"Redis at {string.Join(",", _redisOptions.EndPoints.Select(Format))}: {redis.GetStatus().Split('\n')[0].Trim()}"));
         }
         else
         {
@@ -174,7 +183,7 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
     {
         var endPoint = e.EndPoint is null ? "?" : Format(e.EndPoint);
         var kind = e.ConnectionType == ConnectionType.Subscription ? "Redis Pub/Sub" : "Redis";
-        _failures[$"{endPoint}/{e.ConnectionType}"] = $"{kind} at {endPoint}: {e.FailureType}: {e.Exception?.Message.Split('\n')[0].Trim() ?? "connection lost"}";
+        _failures[$"{endPoint}/{e.ConnectionType}"] = (e.EndPoint, $"{kind} at {endPoint}: {e.FailureType}: {e.Exception?.Message.Split('\n')[0].Trim() ?? "connection lost"}");
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
@@ -198,6 +207,36 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
         if (e.ConnectionType == ConnectionType.Subscription || _redisOptions.Protocol == RedisProtocol.Resp3)
         {
             _ = CatchUpAsync();
+        }
+    }
+
+    /// <summary>
+    /// Whether a lost connection still keeps the engine from working: not when another primary took over (Sentinel
+    /// switched to the promoted replica), nor, in a cluster, when its server is connected again or a replica now.
+    /// </summary>
+    private bool StillMatters(EndPoint? endPoint)
+    {
+        if (endPoint is null || _redis is not { } redis)
+        {
+            return true;
+        }
+
+        if (!IsCluster)
+        {
+            // One primary serves everything: once one is connected, only a failure on its own endpoint (its
+            // Pub/Sub connection, say) matters; the old primary of a failover is history.
+            var primary = redis.GetServers().FirstOrDefault(server => server.IsConnected && !server.IsReplica);
+            return primary is null || primary.EndPoint.Equals(endPoint);
+        }
+
+        try
+        {
+            var server = redis.GetServer(endPoint);
+            return !server.IsConnected && !server.IsReplica;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 
