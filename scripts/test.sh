@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Pulse test on this machine, installing what the tests need when it is missing:
 # Debian's python3-websockets (interop peer), chromium and firefox-esr (browser tests), nginx (the reverse-proxy
-# test) and redis-server (scale-out tests, run on free ports by the tests themselves), and the npm packages of
+# test), redis-server, redis-tools and redis-sentinel (scale-out tests: one Redis, a Redis Cluster, a Sentinel
+# group, all run on free ports by the tests themselves), and the npm packages of
 # tests/peers (Node ws, playwright-core driving the system Chromium, puppeteer-core driving the system Firefox).
 # pulse.js's Node tests (clients/js) count too.
 # The last line is always "Tests: N passed, M failed"; the exit code is non-zero when anything failed.
@@ -29,6 +30,8 @@ apt_missing=()
 [[ -x /usr/bin/firefox-esr ]] || apt_missing+=(firefox-esr)
 [[ -x /usr/sbin/nginx ]] || apt_missing+=(nginx)
 command -v redis-server >/dev/null || apt_missing+=(redis-server)
+command -v redis-cli >/dev/null || apt_missing+=(redis-tools)
+command -v redis-sentinel >/dev/null || apt_missing+=(redis-sentinel)
 if ((${#apt_missing[@]})); then
   say "Installing Debian packages: ${apt_missing[*]}"
   # The tests start their own servers on free ports: keep the packages' services from starting on install.

@@ -26,7 +26,7 @@ internal static class ServeCommand
         var maxPerIp = new Option<string?>("--max-connections-per-ip") { Description = "Most WebSocket connections open at once from one client address; more get 503. Default: no limit." };
         var trustedProxies = new Option<string[]>("--trusted-proxy") { Description = "A reverse proxy (address or CIDR network) whose X-Forwarded-For names the client; repeat for several. Default: none.", AllowMultipleArgumentsPerToken = false };
         var engine = new Option<string?>("--engine") { Description = "Where the hub keeps channels, history and presence: memory (one node, the default) or redis (several nodes as one)." };
-        var redis = new Option<string?>("--redis") { Description = "Redis server(s) of --engine redis: HOST:PORT, several separated by commas (channels are spread over them). Default: 127.0.0.1:6379." };
+        var redis = new Option<string?>("--redis") { Description = "Redis of --engine redis: a StackExchange.Redis configuration string, HOST:PORT[,HOST:PORT...][,option=value...] (password=, ssl=true, serviceName= for Sentinel, ...). Default: 127.0.0.1:6379." };
         var redisUser = new Option<string?>("--redis-user") { Description = "Redis ACL user (needs --redis-password)." };
         var redisPassword = new Option<string?>("--redis-password") { Description = "Redis password (prefer PULSE__Redis__Password)." };
         var redisTls = new Option<bool>("--redis-tls") { Description = "Speak TLS to Redis." };
@@ -79,7 +79,7 @@ internal static class ServeCommand
             Flag("TrustedProxies", trustedProxies, string.Join(',', parse.GetValue(trustedProxies) ?? []));
             Flag("LogLevel", logLevel, parse.GetValue(logLevel));
             Flag("Engine", engine, parse.GetValue(engine));
-            Flag("Redis:Address", redis, parse.GetValue(redis));
+            Flag("Redis:Configuration", redis, parse.GetValue(redis));
             Flag("Redis:User", redisUser, parse.GetValue(redisUser));
             Flag("Redis:Password", redisPassword, parse.GetValue(redisPassword));
             if (parse.GetValue(redisTls))

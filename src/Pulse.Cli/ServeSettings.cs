@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Pulse.Redis.Hosting;
+using Pulse.Redis.Engine;
 using Pulse.Server;
 
 namespace Pulse.Cli;
@@ -46,12 +46,16 @@ internal sealed class ServeSettings
         ("Hub:TokenSecretFile", false),
         ("Admin:ApiKey", true),
         ("Engine", false),
+        ("Redis:Configuration", false),
         ("Redis:Address", false),
         ("Redis:User", false),
         ("Redis:Password", true),
         ("Redis:Tls", false),
         ("Redis:Prefix", false),
     ];
+
+    // Older names still read, not shown by --print-config: Redis:Address is Redis:Configuration's first name.
+    private static readonly string[] s_aliases = ["Redis:Address"];
 
     // Keys whose value may be a JSON array: their elements are Key:0, Key:1, ...
     private static readonly string[] s_listKeys = ["Origins", "TrustedProxies"];
@@ -137,7 +141,7 @@ internal sealed class ServeSettings
     /// <summary>The effective values, one <c>Pulse:Key = value</c> line each, secrets masked, then the mode.</summary>
     public IEnumerable<string> Describe()
     {
-        foreach (var (key, secret) in s_keys)
+        foreach (var (key, secret) in s_keys.Where(key => !s_aliases.Contains(key.Key)))
         {
             var value = Display(key);
             yield return $"{Section}:{key} = {(secret && value != "" ? "********" : value)}";
@@ -273,7 +277,7 @@ internal sealed class ServeSettings
         "Hub:TokenSecretFile" => _section["Hub:TokenSecretFile"] ?? "",
         "Admin:ApiKey" => Options.AdminApiKey ?? "",
         "Engine" => Options.Engine.ToString().ToLowerInvariant(),
-        "Redis:Address" => string.Join(", ", Options.RedisAddresses),
+        "Redis:Configuration" => RedisConfiguration.Mask(Options.RedisConfiguration),
         "Redis:User" => Options.RedisUser ?? "",
         "Redis:Password" => Options.RedisPassword ?? "",
         "Redis:Tls" => Options.RedisTls ? "true" : "false",
@@ -380,22 +384,19 @@ internal sealed class ServeSettings
             };
         }
 
-        if (Value("Redis:Address") is { } addresses)
+        var redisKey = Value("Redis:Configuration") is null && Value("Redis:Address") is not null ? "Redis:Address" : "Redis:Configuration";
+        if (Value(redisKey) is { } configuration)
         {
-            var list = addresses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            foreach (var address in list)
+            try
             {
-                try
-                {
-                    RedisAddress.Parse(address);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new UsageException($"{Source("Redis:Address")}: {e.Message}");
-                }
+                RedisConfiguration.Parse(configuration);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"{Source(redisKey)}: {e.Message}");
             }
 
-            options.RedisAddresses = list.Length > 0 ? list : throw Invalid("Redis:Address", addresses, "expected HOST:PORT (several separated by commas)");
+            options.RedisConfiguration = configuration;
         }
 
         options.RedisUser = Value("Redis:User");
@@ -412,9 +413,9 @@ internal sealed class ServeSettings
             options.RedisPrefix = prefix.Any(char.IsWhiteSpace) ? throw Invalid("Redis:Prefix", prefix, "must not contain spaces") : prefix;
         }
 
-        if (options.Engine == HubEngine.Memory && _section.GetSection("Redis").GetChildren().Any(child => child.Value is { Length: > 0 }))
+        if (options.Engine == HubEngine.Memory && _section.GetSection("Redis").GetChildren().FirstOrDefault(child => child.Value is { Length: > 0 }) is { } set)
         {
-            throw new UsageException($"{Source("Redis:Address")}: Redis settings need the redis engine (--engine redis or Pulse:Engine = redis)");
+            throw new UsageException($"{Source($"Redis:{set.Key}")}: Redis settings need the redis engine (--engine redis or Pulse:Engine = redis)");
         }
     }
 

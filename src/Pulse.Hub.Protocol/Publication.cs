@@ -4,7 +4,7 @@ namespace Pulse.Hub.Protocol;
 /// One message published to a channel: <c>{offset, data, user?, timestamp}</c> wherever it appears.
 /// <see cref="Data"/> is the UTF-8 text of a JSON value, kept as bytes so it is never parsed again on the way.
 /// </summary>
-/// <remarks>Immutable and shared by every recipient; codecs may cache its encoding per subprotocol.</remarks>
+/// <remarks>Immutable and shared by every recipient. A wire type only: the host keeps its encodings elsewhere.</remarks>
 public sealed class Publication
 {
     /// <summary>Creates a publication.</summary>
@@ -35,10 +35,4 @@ public sealed class Publication
 
     /// <summary>Whether deliveries must be acknowledged by each recipient (retried until they are).</summary>
     public bool AckRequired { get; }
-
-    /// <summary>
-    /// Per-codec encodings of the <c>message</c> envelope carrying this publication, filled on first use by the
-    /// host (indexed like <c>HubNode.Codecs</c>), so a fan-out encodes once. The codecs themselves never touch it.
-    /// </summary>
-    internal object?[] EncodedCache { get; } = new object?[2];
 }

@@ -9,7 +9,6 @@ using Microsoft.Extensions.Logging;
 using Pulse.Hosting;
 using Pulse.Hub.Hosting;
 using Pulse.Redis.Engine;
-using Pulse.Redis.Hosting;
 using Pulse.Server.Demos;
 
 namespace Pulse.Server;
@@ -99,13 +98,15 @@ public sealed partial class PulseServer : IAsyncDisposable
             // The same engine and hosting as any app's AddPulseHub().AddRedis(...).
             hubBuilder.AddRedis(redis =>
             {
-                foreach (var address in options.RedisAddresses)
-                {
-                    var (host, port) = RedisAddress.Parse(address);
-                    redis.Servers.Add(new Pulse.Redis.Client.RedisOptions { Host = host, Port = port, User = options.RedisUser, Password = options.RedisPassword, Tls = options.RedisTls });
-                }
-
+                redis.Configuration = options.RedisConfiguration;
                 redis.Prefix = options.RedisPrefix;
+                redis.ConfigureRedis = configuration =>
+                {
+                    // The separate settings (flags, PULSE__Redis__Password) win over the configuration string.
+                    configuration.User = options.RedisUser ?? configuration.User;
+                    configuration.Password = options.RedisPassword ?? configuration.Password;
+                    configuration.Ssl |= options.RedisTls;
+                };
             });
         }
         if (demos is not null)

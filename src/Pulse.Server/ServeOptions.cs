@@ -101,16 +101,20 @@ public sealed class ServeOptions
     /// <summary>Where the hub keeps channels, history and presence. The default is <see cref="HubEngine.Memory"/> (one node).</summary>
     public HubEngine Engine { get; set; } = HubEngine.Memory;
 
-    /// <summary>The Redis servers (<c>host:port</c>) of <see cref="HubEngine.Redis"/>; channels are spread over them by hash.</summary>
-    public IList<string> RedisAddresses { get; set; } = ["127.0.0.1:6379"];
+    /// <summary>
+    /// Where the Redis of <see cref="HubEngine.Redis"/> is: a StackExchange.Redis configuration string, such as
+    /// <c>127.0.0.1:6379</c>, <c>redis-a:6379,redis-b:6379,password=...,ssl=true</c> (a cluster's or a group's
+    /// endpoints) or <c>sentinel-a:26379,serviceName=mymaster</c>. The default is 127.0.0.1:6379.
+    /// </summary>
+    public string RedisConfiguration { get; set; } = "127.0.0.1:6379";
 
-    /// <summary>The Redis ACL user, if any (needs <see cref="RedisPassword"/>).</summary>
+    /// <summary>The Redis ACL user, if any (needs <see cref="RedisPassword"/>); overrides <c>user=</c> in <see cref="RedisConfiguration"/>.</summary>
     public string? RedisUser { get; set; }
 
-    /// <summary>The Redis password, if any.</summary>
+    /// <summary>The Redis password, if any; overrides <c>password=</c> in <see cref="RedisConfiguration"/>.</summary>
     public string? RedisPassword { get; set; }
 
-    /// <summary>Whether to speak TLS to Redis.</summary>
+    /// <summary>Whether to speak TLS to Redis (as <c>ssl=true</c> in <see cref="RedisConfiguration"/>).</summary>
     public bool RedisTls { get; set; }
 
     /// <summary>The prefix of every Redis key and channel, so several hubs can share one Redis. The default is "pulse".</summary>

@@ -31,6 +31,28 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Engines_KnowChannelsAndPublications_NotTheTransportOrTheHost()
+    {
+        // Issue 17: an engine hands publications to the hub and never calls the WebSocket library (its only
+        // use of it is the close code a cluster-wide disconnect carries); the hub owns the send batch.
+        var uses = DependencyScanner.FindUses(
+            typeof(Session).Assembly,
+            ["Pulse.Hub.Engines"],
+            (type, _) => (type.Namespace == "Pulse" && type != typeof(Pulse.CloseCode)) || type.Namespace?.StartsWith("Pulse.Hub.Hosting", StringComparison.Ordinal) == true);
+
+        Assert.Empty(uses);
+    }
+
+    [Fact]
+    public void Publication_IsAWireTypeWithoutAHostingCache()
+    {
+        var hidden = typeof(Pulse.Hub.Protocol.Publication).GetMembers(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly)
+            .Where(member => member is System.Reflection.PropertyInfo || (member is System.Reflection.FieldInfo field && !field.Name.Contains("k__BackingField", StringComparison.Ordinal)));
+
+        Assert.Empty(hidden);
+    }
+
+    [Fact]
     public void Scanner_FindsEachKindOfForbiddenUse()
     {
         var uses = DependencyScanner.FindUses(typeof(ArchitectureTests).Assembly, [typeof(ArchitectureSamples.UsesTaskDelay).Namespace!], IsForbidden);

@@ -21,6 +21,18 @@ public sealed class MultiNodeTests
     public async Task ThreeNodes_PublishOnA_ReachesBAndCOnceInOrder_PresenceSpans_InfoListsNodes_DisconnectReachesEveryNode()
     {
         await using var redis = await RedisServer.StartAsync();
+        await PublishPresenceInfoDisconnectAsync(redis.Address);
+    }
+
+    [Fact]
+    public async Task ThreeNodesOnARedisCluster_PublishOnA_ReachesBAndCOnceInOrder_PresenceSpans_InfoListsNodes_DisconnectReachesEveryNode()
+    {
+        await using var cluster = await RedisCluster.StartAsync();
+        await PublishPresenceInfoDisconnectAsync(cluster.Configuration);
+    }
+
+    private static async Task PublishPresenceInfoDisconnectAsync(string redis)
+    {
         var nodes = await PulseNode.StartManyAsync(3, redis);
         try
         {
@@ -74,6 +86,18 @@ public sealed class MultiNodeTests
     public async Task NodeKilledMidStream_ItsClientReconnectsToAnotherNode_AndRecoversWithNoGapOrDuplicate()
     {
         await using var redis = await RedisServer.StartAsync();
+        await NodeKilledMidStreamAsync(redis.Address);
+    }
+
+    [Fact]
+    public async Task OnARedisCluster_NodeKilledMidStream_ItsClientReconnectsToAnotherNode_AndRecoversWithNoGapOrDuplicate()
+    {
+        await using var cluster = await RedisCluster.StartAsync();
+        await NodeKilledMidStreamAsync(cluster.Configuration);
+    }
+
+    private static async Task NodeKilledMidStreamAsync(string redis)
+    {
         var nodes = await PulseNode.StartManyAsync(3, redis);
         try
         {

@@ -47,7 +47,10 @@ internal sealed partial class PulseNode : IAsyncDisposable
         Peers.RunToEnd("dotnet", [Dll, .. arguments], TestTimeouts.Scaled(TimeSpan.FromSeconds(60)));
 
     /// <summary>Starts several nodes at once on one Redis.</summary>
-    public static Task<PulseNode[]> StartManyAsync(int count, RedisServer redis) =>
+    public static Task<PulseNode[]> StartManyAsync(int count, RedisServer redis) => StartManyAsync(count, redis.Address);
+
+    /// <summary>Starts several nodes at once on the Redis a configuration string names (a cluster's, a Sentinel group's).</summary>
+    public static Task<PulseNode[]> StartManyAsync(int count, string redis) =>
         Task.WhenAll(Enumerable.Range(0, count).Select(_ => StartAsync(redis)));
 
     public static Task<PulseNode> StartAsync(RedisServer redis) => StartAsync(redis.Address);

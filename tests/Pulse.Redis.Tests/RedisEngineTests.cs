@@ -1,9 +1,10 @@
 using System.Text;
 using Pulse.Hub.Engines;
-using Pulse.Hub.Protocol;
-using Pulse.Redis.Client;
 using Pulse.Redis.Engine;
 using Pulse.Testing;
+using StackExchange.Redis;
+using ClientInfo = Pulse.Hub.Protocol.ClientInfo;
+using StreamPosition = Pulse.Hub.Protocol.StreamPosition;
 
 namespace Pulse.Redis.Tests;
 
@@ -14,8 +15,13 @@ public sealed class RedisEngineTests
 
     private static async Task<(RedisEngine Engine, RecordingHandler Handler)> StartNodeAsync(RedisServer server, string id)
     {
-        var options = new RedisEngineOptions { NodeId = id, NodeHeartbeat = TimeSpan.FromMilliseconds(200) };
-        options.Servers.Add(new RedisOptions { Port = server.Port, ReconnectDelay = TimeSpan.FromMilliseconds(20), MaxReconnectDelay = TimeSpan.FromMilliseconds(200) });
+        var options = new RedisEngineOptions
+        {
+            Configuration = server.Address,
+            NodeId = id,
+            NodeHeartbeat = TimeSpan.FromMilliseconds(200),
+            ConfigureRedis = redis => redis.ReconnectRetryPolicy = new ExponentialRetry(20, 200),
+        };
         var engine = new RedisEngine(options);
         var handler = new RecordingHandler();
         engine.SetHandler((IBrokerHandler)handler);
@@ -162,7 +168,7 @@ public sealed class RedisEngineTests
         await using var server = await RedisServer.StartAsync();
         var (a, _) = await StartNodeAsync(server, "a");
         var (b, bSeen) = await StartNodeAsync(server, "b");
-        await using var admin = await RedisConnection.ConnectAsync(new RedisOptions { Port = server.Port }).DefaultTimeout();
+        await using var admin = await ConnectionMultiplexer.ConnectAsync($"{server.Address},allowAdmin=true").DefaultTimeout();
         await using (a)
         await using (b)
         {
@@ -173,7 +179,7 @@ public sealed class RedisEngineTests
             }
 
             // Redis drops every Pub/Sub connection; what is published before b is back comes from history.
-            await admin.ExecuteAsync(["CLIENT", "KILL", "TYPE", "pubsub"]).DefaultTimeout();
+            await admin.GetDatabase().ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub").DefaultTimeout();
             for (var i = 4; i <= 8; i++)
             {
                 await a.PublishAsync("feed", Data($"{i}"), s_history).DefaultTimeout();

@@ -32,6 +32,17 @@ internal sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>A server on a port chosen by the caller (a cluster node needs port + 10000 free too).</summary>
+    public static async Task<RedisServer> StartOnAsync(int port, params string[] extraArguments)
+    {
+        var server = new RedisServer(port, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extraArguments]);
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>Whether its process runs now.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
     /// <summary>A server not started yet, on a port free now: for a client that must come up first.</summary>
     public static RedisServer NotStarted()
     {
@@ -77,18 +88,22 @@ internal sealed class RedisServer : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static string Executable()
+    private static string Executable() => Tool("redis-server");
+
+    /// <summary>The path of a Redis program (redis-server, redis-cli, redis-sentinel), or a failure saying what to install.</summary>
+    public static string Tool(string name)
     {
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/bin").Append("/usr/sbin"))
         {
-            var candidate = Path.Combine(directory, "redis-server");
+            var candidate = Path.Combine(directory, name);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new InvalidOperationException("redis-server not found: install redis-server (Debian: apt-get install redis-server; scripts/test.sh does this)");
+        var package = name == "redis-sentinel" ? "redis-sentinel" : "redis-server";
+        throw new InvalidOperationException($"{name} not found: install {package} (Debian: apt-get install {package}; scripts/test.sh does this)");
     }
 
     private async Task StartProcessAsync()

@@ -49,7 +49,7 @@ public sealed class ServeRedisOptionsTests
 
         Assert.Equal(0, exitCode);
         Assert.Contains("Pulse:Engine = redis", output, StringComparison.Ordinal);
-        Assert.Contains("Pulse:Redis:Address = 10.0.0.5:6379, 10.0.0.6:6380", output, StringComparison.Ordinal);
+        Assert.Contains("Pulse:Redis:Configuration = 10.0.0.5:6379,10.0.0.6:6380", output, StringComparison.Ordinal);
         Assert.Contains("Pulse:Redis:User = pulse", output, StringComparison.Ordinal);
         Assert.Contains("Pulse:Redis:Password = ********", output, StringComparison.Ordinal);
         Assert.Contains("Pulse:Redis:Tls = true", output, StringComparison.Ordinal);

@@ -153,7 +153,7 @@ internal static class BenchCommand
     /// <summary>The flags every scenario takes.</summary>
     private sealed class SharedOptions(int defaultConnections, string defaultPath, int defaultSize = 32)
     {
-        private readonly Option<string> _url = new("--url") { Description = "The server's ws:// endpoint (loopback only).", DefaultValueFactory = _ => "ws://127.0.0.1:8765/" + defaultPath };
+        private readonly Option<string> _url = new("--url") { Description = "The server's ws:// endpoint (loopback only); several, comma-separated, spread the connections over them in turn (one hub on several nodes).", DefaultValueFactory = _ => "ws://127.0.0.1:8765/" + defaultPath };
         private readonly Option<int> _connections = new("--connections") { Description = "Connections to open (subscribers for broadcast and hub, workers for churn).", DefaultValueFactory = _ => defaultConnections };
         private readonly Option<double> _duration = new("--duration") { Description = $"Seconds measured, at most {BenchSettings.MaxSeconds}.", DefaultValueFactory = _ => 10 };
         private readonly Option<double> _warmup = new("--warmup") { Description = "Seconds of load before measuring, not counted (lets the server's JIT settle).", DefaultValueFactory = _ => 3 };
@@ -174,11 +174,17 @@ internal static class BenchCommand
 
         public BenchSettings Read(ParseResult parse, int minSize)
         {
-            var (url, server) = BenchSettings.ParseUrl(parse.GetValue(_url)!);
+            var targets = parse.GetValue(_url)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(BenchSettings.ParseUrl).ToArray();
+            if (targets.Length == 0)
+            {
+                throw new UsageException("--url: give at least one ws:// URL");
+            }
+
             return new BenchSettings
             {
-                Url = url,
-                Server = server,
+                Url = targets[0].Url,
+                Server = targets[0].Server,
+                Targets = targets,
                 Connections = BenchSettings.InRange("--connections", parse.GetValue(_connections), 1, BenchSettings.MaxConnections),
                 Size = BenchSettings.InRange("--size", parse.GetValue(Size), minSize, BenchSettings.MaxSize),
                 Duration = BenchSettings.Seconds("--duration", parse.GetValue(_duration), allowZero: false),

@@ -24,6 +24,12 @@ internal sealed record BenchSettings
     /// <summary>Where <see cref="Url"/> points: always a loopback IPv4 address.</summary>
     public required IPEndPoint Server { get; init; }
 
+    /// <summary>Every server given to <c>--url</c>, in order; connection i goes to the (i mod count)-th. Null: <see cref="Url"/> alone.</summary>
+    public IReadOnlyList<(Uri Url, IPEndPoint Server)>? Targets { get; init; }
+
+    /// <summary>The server connection <paramref name="index"/> goes to.</summary>
+    public (Uri Url, IPEndPoint Server) TargetFor(int index) => Targets is { Count: > 0 } targets ? targets[index % targets.Count] : (Url, Server);
+
     public required int Connections { get; init; }
 
     /// <summary>The payload size of each message, in bytes.</summary>

@@ -28,7 +28,8 @@ internal static class ConnectionOpener
             {
                 try
                 {
-                    connections[i] = await BenchConnection.OpenAsync(settings.Url, settings.Server, settings.Sources.For(i), receiveBufferSize, subprotocols, settings.DeflateOffer, cancellationToken).ConfigureAwait(false);
+                    var (url, server) = settings.TargetFor(i);
+                    connections[i] = await BenchConnection.OpenAsync(url, server, settings.Sources.For(i), receiveBufferSize, subprotocols, settings.DeflateOffer, cancellationToken).ConfigureAwait(false);
                     Interlocked.Increment(ref opened);
                 }
                 catch (IOException e)

@@ -15,13 +15,19 @@ public sealed class InMemoryPresenceStore : IPresenceStore
     /// <inheritdoc/>
     public Task AddAsync(string channel, ClientInfo info, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
-        var clients = _channels.GetOrAdd(channel, static _ => []);
-        lock (clients)
+        while (true)
         {
-            clients[info.Client] = (info, Now() + (long)ttl.TotalMilliseconds);
+            var clients = _channels.GetOrAdd(channel, static _ => []);
+            lock (clients)
+            {
+                // A remove that emptied this table dropped it from the map meanwhile: adding here would be lost.
+                if (_channels.TryGetValue(channel, out var current) && current == clients)
+                {
+                    clients[info.Client] = (info, Now() + (long)ttl.TotalMilliseconds);
+                    return Task.CompletedTask;
+                }
+            }
         }
-
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc/>

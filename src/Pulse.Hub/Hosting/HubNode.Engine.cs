@@ -64,7 +64,7 @@ public sealed partial class HubNode
         activity?.SetTag("messaging.destination.name", channel);
         try
         {
-            var position = await Broker.PublishAsync(channel, data, Limits(policy), cancellationToken).ConfigureAwait(false);
+            var position = await PublishThroughBrokerAsync(channel, data, Limits(policy), cancellationToken).ConfigureAwait(false);
             activity?.SetTag("pulse.offset", position.Offset);
             return position;
         }
@@ -150,7 +150,7 @@ public sealed partial class HubNode
 
             if (request.Policy.JoinLeave)
             {
-                await Broker.PublishJoinLeaveAsync(channel, true, request.Info).ConfigureAwait(false);
+                await PublishJoinLeaveThroughBrokerAsync(channel, true, request.Info).ConfigureAwait(false);
             }
 
             var limit = request.Since is null ? 0 : request.Policy.HistorySize;
@@ -186,7 +186,7 @@ public sealed partial class HubNode
 
         if (request.Policy.JoinLeave)
         {
-            await Broker.PublishJoinLeaveAsync(request.Channel, false, request.Info).ConfigureAwait(false);
+            await PublishJoinLeaveThroughBrokerAsync(request.Channel, false, request.Info).ConfigureAwait(false);
         }
     }
 

@@ -20,6 +20,13 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
 {
     internal static IEnvelopeCodec[] Codecs { get; } = [new JsonEnvelopeCodec(), new ProtobufEnvelopeCodec()];
 
+    // The publication this thread is fanning out and its frames, one per codec (see HandlePublication and Encode).
+    [ThreadStatic]
+    private static Publication? t_fanOutPublication;
+
+    [ThreadStatic]
+    private static PreparedMessage?[]? t_fanOutFrames;
+
     private readonly ConcurrentDictionary<string, ChannelMembers<HubConnection>> _channels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HubConnection> _connections = new(StringComparer.Ordinal);
     private readonly HubTokens? _tokens;
@@ -211,21 +218,32 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
             var sinceClock = 0;
 
             // The subscribers are flushed by this thread once all have the message, not by a work item each (or,
-            // inside a broker's own batch, once the broker is done).
+            // inside the batch around a broker call, once the broker is done).
             using var batch = Broadcast.BeginBatch();
-            foreach (var connection in members.Snapshot)
+
+            // Encoded once per codec for every recipient; nested fan-outs (a handler publishing) keep their own.
+            var outer = (t_fanOutPublication, t_fanOutFrames);
+            (t_fanOutPublication, t_fanOutFrames) = (publication, new PreparedMessage?[Codecs.Length]);
+            try
             {
-                if (connection is null)
+                foreach (var connection in members.Snapshot)
                 {
-                    continue;
-                }
+                    if (connection is null)
+                    {
+                        continue;
+                    }
 
-                if (++sinceClock == 64)
-                {
-                    (now, sinceClock) = (Now(), 0);
-                }
+                    if (++sinceClock == 64)
+                    {
+                        (now, sinceClock) = (Now(), 0);
+                    }
 
-                connection.Deliver(members.Name, epoch, publication, now);
+                    connection.Deliver(members.Name, epoch, publication, now);
+                }
+            }
+            finally
+            {
+                (t_fanOutPublication, t_fanOutFrames) = outer;
             }
         }
     }
@@ -243,6 +261,25 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
         }
     }
 
+    // The hub owns the send batch around a fan-out. A broker that delivers on the publishing thread (the in-memory
+    // one, under its channel's lock) does so inside this batch: the subscribers are flushed once, when the call
+    // returns, after the broker released its lock. Deliveries arriving from elsewhere batch in HandlePublication.
+    private Task<StreamPosition> PublishThroughBrokerAsync(string channel, PublishData data, HistoryLimits limits, CancellationToken cancellationToken = default)
+    {
+        using (Broadcast.BeginBatch())
+        {
+            return Broker.PublishAsync(channel, data, limits, cancellationToken);
+        }
+    }
+
+    private Task PublishJoinLeaveThroughBrokerAsync(string channel, bool join, ClientInfo info)
+    {
+        using (Broadcast.BeginBatch())
+        {
+            return Broker.PublishJoinLeaveAsync(channel, join, info);
+        }
+    }
+
     internal void Register(HubConnection connection) => _connections[connection.ClientId] = connection;
 
     internal void Unregister(HubConnection connection) => _connections.TryRemove(new KeyValuePair<string, HubConnection>(connection.ClientId, connection));
@@ -250,8 +287,8 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
     /// <summary>The <c>message</c> envelope for a publication in a connection's codec, framed once for every recipient.</summary>
     internal static PreparedMessage Encode(HubConnection connection, string channel, string epoch, Publication publication)
     {
-        var cache = publication.EncodedCache;
-        if (cache[connection.CodecIndex] is PreparedMessage cached)
+        var frames = ReferenceEquals(t_fanOutPublication, publication) ? t_fanOutFrames : null;
+        if (frames?[connection.CodecIndex] is { } cached)
         {
             return cached;
         }
@@ -259,7 +296,7 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(publication.Data.Length + 128);
         connection.Codec.WriteMessage(buffer, channel, epoch, publication);
         var prepared = PreparedMessage.Create(new Message(connection.Codec.MessageType, buffer.WrittenMemory));
-        cache[connection.CodecIndex] = prepared; // a race computes the same bytes twice; either copy is right
+        frames?[connection.CodecIndex] = prepared;
         return prepared;
     }
 
@@ -309,11 +346,6 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
                     _ = RefreshPresenceAsync(channel, connection);
                 }
             }
-        }
-
-        if (Broker is InMemoryBroker memory)
-        {
-            memory.Sweep(channel => Limits(Options.ResolvePolicy(channel)));
         }
     }
 

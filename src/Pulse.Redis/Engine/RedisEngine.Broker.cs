@@ -1,8 +1,9 @@
 using System.Globalization;
 using Pulse.Hub.Engines;
 using Pulse.Hub.Protocol;
-using Pulse.Redis.Client;
-using Pulse.Redis.Resp;
+using StackExchange.Redis;
+using ClientInfo = Pulse.Hub.Protocol.ClientInfo;
+using StreamPosition = Pulse.Hub.Protocol.StreamPosition;
 
 namespace Pulse.Redis.Engine;
 
@@ -17,32 +18,40 @@ public sealed partial class RedisEngine
         ArgumentNullException.ThrowIfNull(data);
         var body = RedisWireFormat.EncodeBody(data.Timestamp, data.User, data.ClientId, data.AckRequired, data.Data.Span);
         var reply = await RedisScripts.Publish.RunAsync(
-            ShardOf(channel).Commands,
+            Database,
             [_keys.Meta(channel), _keys.Stream(channel)],
-            [NewEpoch(), body, history.Size, Math.Max(history.TtlMs, 1), MetaTtlMs(history), _keys.PubSub(channel)],
-            cancellationToken).ConfigureAwait(false);
-        return new StreamPosition(reply.Items[0].AsString()!, reply.Items[1].AsInt64());
+            [NewEpoch(), body, history.Size, Math.Max(history.TtlMs, 1), MetaTtlMs(history), _keys.PubSub(channel), IsCluster ? "spublish" : "publish"]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var position = (RedisResult[])reply!;
+        return new StreamPosition((string)position[0]!, (long)position[1]);
     }
 
     /// <inheritdoc/>
     public async Task PublishJoinLeaveAsync(string channel, bool join, ClientInfo info, CancellationToken cancellationToken = default) =>
-        await ShardOf(channel).Commands.ExecuteAsync(["PUBLISH", _keys.PubSub(channel), RedisWireFormat.EncodeJoinLeave(join, info)], cancellationToken).ConfigureAwait(false);
+        await Subscriber.PublishAsync(PubSubChannel(channel), RedisWireFormat.EncodeJoinLeave(join, info)).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public async Task SubscribeAsync(string channel, CancellationToken cancellationToken = default)
     {
-        var shard = ShardOf(channel);
-        await shard.PubSub.SubscribeAsync(_keys.PubSub(channel), cancellationToken).ConfigureAwait(false);
+        var subscriber = Subscriber;
+        var pubSub = PubSubChannel(channel);
+        var queue = await subscriber.SubscribeAsync(pubSub).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!_subscriptions.TryAdd(channel, queue))
+        {
+            await queue.UnsubscribeAsync().ConfigureAwait(false); // subscribed already
+            return;
+        }
+
+        queue.OnMessage(message => OnMessageAsync(channel, message.Message));
 
         // Where the stream stands once subscribed: anything at or before it is history, anything after arrives here.
         try
         {
-            var latest = await ReadAsync(shard, channel, null, 0, default, cancellationToken).ConfigureAwait(false);
-            shard.Track(channel, latest.Latest.Epoch, latest.Latest.Offset);
+            var latest = await ReadAsync(channel, null, 0, default).WaitAsync(cancellationToken).ConfigureAwait(false);
+            _cursors.Track(channel, latest.Latest.Epoch, latest.Latest.Offset);
         }
         catch
         {
-            await shard.PubSub.UnsubscribeAsync(_keys.PubSub(channel), CancellationToken.None).ConfigureAwait(false);
+            await UnsubscribeAsync(channel, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
@@ -50,32 +59,39 @@ public sealed partial class RedisEngine
     /// <inheritdoc/>
     public async Task UnsubscribeAsync(string channel, CancellationToken cancellationToken = default)
     {
-        var shard = ShardOf(channel);
-        shard.Forget(channel);
-        await shard.PubSub.UnsubscribeAsync(_keys.PubSub(channel), cancellationToken).ConfigureAwait(false);
+        _cursors.Forget(channel);
+        if (_subscriptions.TryRemove(channel, out var queue))
+        {
+            await queue.UnsubscribeAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>
     public Task<HistoryRead> ReadHistoryAsync(string channel, StreamPosition? since, int limit, HistoryLimits history, CancellationToken cancellationToken = default) =>
-        ReadAsync(ShardOf(channel), channel, since, limit, history, cancellationToken);
+        ReadAsync(channel, since, limit, history).WaitAsync(cancellationToken);
 
-    private async Task<HistoryRead> ReadAsync(RedisShard shard, string channel, StreamPosition? since, int limit, HistoryLimits history, CancellationToken cancellationToken)
+    // In a Redis Cluster, sharded Pub/Sub (Redis 7): a publication goes out from the shard holding the channel's
+    // keys (the same hash tag) and reaches no other shard.
+    private RedisChannel PubSubChannel(string channel) => IsCluster ? RedisChannel.Sharded(_keys.PubSub(channel)) : RedisChannel.Literal(_keys.PubSub(channel));
+
+    private async Task<HistoryRead> ReadAsync(string channel, StreamPosition? since, int limit, HistoryLimits history)
     {
         var first = since is { } s ? (s.Offset + 1).ToString(CultureInfo.InvariantCulture) : "-";
-        var reply = await RedisScripts.ReadHistory.RunAsync(
-            shard.Commands,
+        var reply = (RedisResult[])(await RedisScripts.ReadHistory.RunAsync(
+            Database,
             [_keys.Meta(channel), _keys.Stream(channel)],
-            [NewEpoch(), MetaTtlMs(history), first, Math.Max(limit, 0), since?.Epoch ?? ""],
-            cancellationToken).ConfigureAwait(false);
-        var latest = new StreamPosition(reply.Items[0].AsString()!, reply.Items[1].AsInt64());
-        var entries = reply.Items[2].Items;
-        var publications = new List<Publication>(entries.Count);
+            [NewEpoch(), MetaTtlMs(history), first, Math.Max(limit, 0), since?.Epoch ?? ""]).ConfigureAwait(false))!;
+        var latest = new StreamPosition((string)reply[0]!, (long)reply[1]);
+        var entries = (RedisResult[])reply[2]!;
+        var publications = new List<Publication>(entries.Length);
 
         // Entries older than the channel's TTL are no longer history, as in memory; a reader then sees a gap.
         var oldest = history.TtlMs > 0 ? Now() - history.TtlMs : long.MinValue;
         foreach (var entry in entries)
         {
-            var publication = RedisWireFormat.DecodeBody(entry.Items[1].Items[1].Bytes, RedisWireFormat.OffsetOfEntryId(entry.Items[0].AsString()!));
+            var parts = (RedisResult[])entry!;
+            var fields = (RedisResult[])parts[1]!;
+            var publication = RedisWireFormat.DecodeBody((byte[])fields[1]!, RedisWireFormat.OffsetOfEntryId((string)parts[0]!));
             if (publication.Timestamp > oldest || history.TtlMs <= 0)
             {
                 publications.Add(publication);
@@ -87,16 +103,10 @@ public sealed partial class RedisEngine
 
     private long MetaTtlMs(HistoryLimits history) => Math.Max((long)_options.StreamMetaTtl.TotalMilliseconds, history.TtlMs);
 
-    /// <summary>One Pub/Sub message, on its shard's sequence: delivered in offset order, duplicates dropped, gaps fetched.</summary>
-    private async ValueTask OnMessageAsync(RedisShard shard, string redisChannel, ReadOnlyMemory<byte> payload)
+    /// <summary>One Pub/Sub message, on its channel's sequence: delivered in offset order, duplicates dropped, gaps fetched.</summary>
+    private async Task OnMessageAsync(string channel, RedisValue payload)
     {
-        if (redisChannel == _keys.Control)
-        {
-            HandleControl(payload);
-            return;
-        }
-
-        if (_keys.FromPubSub(redisChannel) is not { } channel || _handler is not { } handler)
+        if (_handler is not { } handler)
         {
             return;
         }
@@ -105,7 +115,7 @@ public sealed partial class RedisEngine
         Publication publication;
         try
         {
-            message = RedisWireFormat.ParseMessage(payload);
+            message = RedisWireFormat.ParseMessage((byte[])payload!);
             if (message.Kind != 'p')
             {
                 handler.HandleJoinLeave(channel, message.Kind == 'j', RedisWireFormat.DecodeClient(message.Body.Span));
@@ -120,26 +130,34 @@ public sealed partial class RedisEngine
             return;
         }
 
-        var cursor = shard.TrackOrGet(channel, message.Epoch, message.Offset - 1);
-        var sameEpoch = cursor.Epoch == message.Epoch;
-        if (sameEpoch && message.Offset <= cursor.Offset)
+        var cursor = _cursors.TrackOrGet(channel, message.Epoch, message.Offset - 1);
+        await cursor.Turn.WaitAsync().ConfigureAwait(false);
+        try
         {
-            return; // already delivered, from history after a gap
-        }
+            var sameEpoch = cursor.Epoch == message.Epoch;
+            if (sameEpoch && message.Offset <= cursor.Offset)
+            {
+                return; // already delivered, from history after a gap
+            }
 
-        var from = sameEpoch ? cursor.Offset + 1 : 1;
-        if (message.Offset > from)
+            var from = sameEpoch ? cursor.Offset + 1 : 1;
+            if (message.Offset > from)
+            {
+                await FillAsync(channel, cursor, message.Epoch, from, message.Offset - 1).ConfigureAwait(false);
+            }
+
+            cursor.Epoch = message.Epoch;
+            cursor.Offset = message.Offset;
+            handler.HandlePublication(channel, message.Epoch, publication);
+        }
+        finally
         {
-            await FillAsync(shard, channel, message.Epoch, from, message.Offset - 1).ConfigureAwait(false);
+            cursor.Turn.Release();
         }
-
-        cursor.Epoch = message.Epoch;
-        cursor.Offset = message.Offset;
-        handler.HandlePublication(channel, message.Epoch, publication);
     }
 
-    /// <summary>Delivers offsets <paramref name="from"/>..<paramref name="to"/> of <paramref name="epoch"/> from history, as far as it has them.</summary>
-    private async Task FillAsync(RedisShard shard, string channel, string epoch, long from, long to)
+    /// <summary>Delivers offsets <paramref name="from"/>..<paramref name="to"/> of <paramref name="epoch"/> from history, as far as it has them. Holds the cursor's turn.</summary>
+    private async Task FillAsync(string channel, StreamCursor cursor, string epoch, long from, long to)
     {
         if (_handler is not { } handler)
         {
@@ -149,8 +167,7 @@ public sealed partial class RedisEngine
         try
         {
             var limit = (int)Math.Min(to - from + 1, 10_000);
-            var read = await ReadAsync(shard, channel, new StreamPosition(epoch, from - 1), limit, default, CancellationToken.None).ConfigureAwait(false);
-            var cursor = shard.TrackOrGet(channel, epoch, from - 1);
+            var read = await ReadAsync(channel, new StreamPosition(epoch, from - 1), limit, default).ConfigureAwait(false);
             foreach (var publication in read.Publications)
             {
                 if (publication.Offset > to)
@@ -163,7 +180,7 @@ public sealed partial class RedisEngine
                 handler.HandlePublication(channel, epoch, publication);
             }
         }
-        catch (Exception e) when (e is RedisException or FormatException or RespProtocolException)
+        catch (Exception e) when (e is RedisException or TimeoutException or FormatException or InvalidCastException)
         {
             // The sessions see the gap themselves and tell their clients.
             Log.GapFillFailed(_logger, channel, e.Message);
@@ -171,26 +188,42 @@ public sealed partial class RedisEngine
     }
 
     /// <summary>After a reconnection: deliver, per channel, what was published while this node was not subscribed.</summary>
-    private async ValueTask CatchUpAsync(RedisShard shard)
+    private async Task CatchUpAsync()
     {
-        var cursors = shard.AllCursors();
+        try
+        {
+            // The subscriptions are renewed on the new connection before this ping's answer arrives on it, so
+            // whatever the history read below misses comes through Pub/Sub.
+            await Subscriber.PingAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return; // lost again: the next restoration catches up
+        }
+
+        var cursors = _cursors.All();
         foreach (var (channel, cursor) in cursors)
         {
+            await cursor.Turn.WaitAsync().ConfigureAwait(false);
             try
             {
-                var latest = (await ReadAsync(shard, channel, null, 0, default, CancellationToken.None).ConfigureAwait(false)).Latest;
+                var latest = (await ReadAsync(channel, null, 0, default).ConfigureAwait(false)).Latest;
                 var from = latest.Epoch == cursor.Epoch ? cursor.Offset + 1 : 1;
                 if (latest.Offset >= from)
                 {
-                    await FillAsync(shard, channel, latest.Epoch, from, latest.Offset).ConfigureAwait(false);
+                    await FillAsync(channel, cursor, latest.Epoch, from, latest.Offset).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (e is RedisException or FormatException)
+            catch (Exception e) when (e is RedisException or TimeoutException or FormatException or InvalidCastException)
             {
                 Log.GapFillFailed(_logger, channel, e.Message);
             }
+            finally
+            {
+                cursor.Turn.Release();
+            }
         }
 
-        Log.CaughtUp(_logger, cursors.Length, shard.PubSub.Options.Address);
+        Log.CaughtUp(_logger, cursors.Length);
     }
 }

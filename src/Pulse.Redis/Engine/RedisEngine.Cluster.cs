@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Pulse.Hub.Engines;
-using Pulse.Redis.Client;
+using StackExchange.Redis;
 
 namespace Pulse.Redis.Engine;
 
@@ -13,34 +13,37 @@ public sealed partial class RedisEngine
     public async Task<int> DisconnectUserAsync(string user, CloseCode code, string reason, CancellationToken cancellationToken = default)
     {
         var message = JsonSerializer.SerializeToUtf8Bytes(new ControlMessage("disconnect", NodeId, user, (int)code, reason));
-        var reply = await _shards[0].Commands.ExecuteAsync(["PUBLISH", _keys.Control, message], cancellationToken).ConfigureAwait(false);
+        var receivers = await Subscriber.PublishAsync(RedisChannel.Literal(_keys.Control), message).WaitAsync(cancellationToken).ConfigureAwait(false);
 
-        // Every node listens, this one too.
-        return (int)Math.Max(reply.AsInt64() - 1, 0);
+        // Every node listens, this one too. In a Redis Cluster the count covers only the shard that took the
+        // message (it is forwarded to the others), so the registry says how many nodes there are.
+        return IsCluster
+            ? (await GetNodesAsync(cancellationToken).ConfigureAwait(false)).Count(node => node.Id != NodeId)
+            : (int)Math.Max(receivers - 1, 0);
     }
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<NodeInfo>> GetNodesAsync(CancellationToken cancellationToken = default)
     {
-        var commands = _shards[0].Commands;
-        var ids = (await commands.ExecuteAsync(["SMEMBERS", _keys.Nodes], cancellationToken).ConfigureAwait(false)).Items.Select(id => id.AsString()!).Order(StringComparer.Ordinal).ToArray();
+        var database = Database;
+        var ids = (await database.SetMembersAsync(_keys.Nodes).WaitAsync(cancellationToken).ConfigureAwait(false)).Select(id => (string)id!).Order(StringComparer.Ordinal).ToArray();
         if (ids.Length == 0)
         {
             return [];
         }
 
-        var records = await commands.ExecuteAsync(["MGET", .. ids.Select(id => (Resp.RedisArg)_keys.Node(id))], cancellationToken).ConfigureAwait(false);
+        // One GET each (not MGET): in a Redis Cluster the records live in different slots.
+        var records = await Task.WhenAll(ids.Select(id => database.StringGetAsync(_keys.Node(id)))).WaitAsync(cancellationToken).ConfigureAwait(false);
         var nodes = new List<NodeInfo>(ids.Length);
-        var gone = new List<Resp.RedisArg>();
+        var gone = new List<RedisValue>();
         for (var i = 0; i < ids.Length; i++)
         {
-            var record = records.Items[i];
             NodeInfo? node = null;
-            if (!record.IsNull)
+            if (!records[i].IsNull)
             {
                 try
                 {
-                    node = JsonSerializer.Deserialize<NodeInfo>(record.Bytes.Span);
+                    node = JsonSerializer.Deserialize<NodeInfo>((byte[])records[i]!);
                 }
                 catch (JsonException)
                 {
@@ -59,7 +62,7 @@ public sealed partial class RedisEngine
 
         if (gone.Count > 0)
         {
-            await commands.ExecuteAsync(["SREM", _keys.Nodes, .. gone], cancellationToken).ConfigureAwait(false);
+            await database.SetRemoveAsync(_keys.Nodes, [.. gone]).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return nodes;
@@ -79,7 +82,7 @@ public sealed partial class RedisEngine
     /// <summary>Writes this node's record, expiring after three heartbeats unless written again.</summary>
     private async Task BeatAsync(CancellationToken stopping)
     {
-        if (!_shards[0].Commands.IsConnected)
+        if (_redis is not { IsConnected: true } redis || stopping.IsCancellationRequested)
         {
             return; // announced on connecting
         }
@@ -88,14 +91,12 @@ public sealed partial class RedisEngine
         var record = JsonSerializer.SerializeToUtf8Bytes(new NodeInfo(NodeId, Address, stats.Connections, stats.Channels, _startedAt, Now()));
         try
         {
-            await _shards[0].Commands.ExecuteBatchAsync(
-                [
-                    ["SET", _keys.Node(NodeId), record, "PX", (long)(_options.NodeHeartbeat.TotalMilliseconds * 3)],
-                    ["SADD", _keys.Nodes, NodeId],
-                ],
-                stopping).ConfigureAwait(false);
+            var database = redis.GetDatabase();
+            await Task.WhenAll(
+                database.StringSetAsync(_keys.Node(NodeId), record, _options.NodeHeartbeat * 3),
+                database.SetAddAsync(_keys.Nodes, NodeId)).WaitAsync(stopping).ConfigureAwait(false);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             Log.HeartbeatFailed(_logger, e.Message);
         }
@@ -116,12 +117,12 @@ public sealed partial class RedisEngine
         }
     }
 
-    private void HandleControl(ReadOnlyMemory<byte> payload)
+    private void HandleControl(RedisValue payload)
     {
         ControlMessage? message;
         try
         {
-            message = JsonSerializer.Deserialize<ControlMessage>(payload.Span);
+            message = JsonSerializer.Deserialize<ControlMessage>((byte[])payload!);
         }
         catch (JsonException e)
         {

@@ -1,4 +1,5 @@
-using Pulse.Hub.Protocol;
+using StackExchange.Redis;
+using ClientInfo = Pulse.Hub.Protocol.ClientInfo;
 
 namespace Pulse.Redis.Engine;
 
@@ -7,31 +8,30 @@ public sealed partial class RedisEngine
     /// <inheritdoc/>
     public async Task AddAsync(string channel, ClientInfo info, TimeSpan ttl, CancellationToken cancellationToken = default) =>
         await RedisScripts.PresenceAdd.RunAsync(
-            ShardOf(channel).Commands,
+            Database,
             [_keys.Presence(channel), _keys.PresenceExpiry(channel)],
-            [info.Client, RedisWireFormat.EncodeClient(info), Math.Max((long)ttl.TotalMilliseconds, 1)],
-            cancellationToken).ConfigureAwait(false);
+            [info.Client, RedisWireFormat.EncodeClient(info), Math.Max((long)ttl.TotalMilliseconds, 1)]).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public async Task RemoveAsync(string channel, string clientId, CancellationToken cancellationToken = default) =>
-        await ShardOf(channel).Commands.ExecuteBatchAsync(
-            [["HDEL", _keys.Presence(channel), clientId], ["ZREM", _keys.PresenceExpiry(channel), clientId]],
-            cancellationToken).ConfigureAwait(false);
+        await RedisScripts.PresenceRemove.RunAsync(
+            Database,
+            [_keys.Presence(channel), _keys.PresenceExpiry(channel)],
+            [clientId]).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<ClientInfo>> GetAsync(string channel, CancellationToken cancellationToken = default)
     {
-        var reply = await RedisScripts.PresenceGet.RunAsync(
-            ShardOf(channel).Commands,
+        var reply = (RedisResult[])(await RedisScripts.PresenceGet.RunAsync(
+            Database,
             [_keys.Presence(channel), _keys.PresenceExpiry(channel)],
-            [],
-            cancellationToken).ConfigureAwait(false);
-        var clients = new List<ClientInfo>(reply.Items.Count);
-        foreach (var entry in reply.Items)
+            []).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        var clients = new List<ClientInfo>(reply.Length);
+        foreach (var entry in reply)
         {
             try
             {
-                clients.Add(RedisWireFormat.DecodeClient(entry.Bytes.Span));
+                clients.Add(RedisWireFormat.DecodeClient((byte[])entry!));
             }
             catch (FormatException e)
             {

@@ -1,62 +1,56 @@
+using System.Collections.Concurrent;
+using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pulse.Hub.Engines;
-using Pulse.Redis.Client;
+using StackExchange.Redis;
 
 namespace Pulse.Redis.Engine;
 
 /// <summary>
-/// The hub's engine on Redis, so that several nodes act as one: publications over Pub/Sub (one Redis channel
-/// per hub channel, channels spread over the servers by hash), history in Redis Streams with offsets and an
-/// epoch kept in Redis, presence in hashes whose entries expire unless refreshed, a node registry with
-/// heartbeats, and control messages between nodes.
+/// The hub's engine on Redis (through StackExchange.Redis), so that several nodes act as one: publications over
+/// Pub/Sub (one Redis channel per hub channel), history in Redis Streams with offsets and an epoch kept in
+/// Redis, presence in hashes whose entries expire unless refreshed, a node registry with heartbeats, and
+/// control messages between nodes.
 /// </summary>
 /// <remarks>
-/// While Redis is unreachable, calls fail with <see cref="RedisException"/> (the hub answers 503),
-/// <see cref="IsReachable"/> is false, and the connections retry with backoff; once back, every channel is
-/// subscribed again and what was published meanwhile is fetched from history, in order.
+/// While Redis is unreachable, calls fail with a <see cref="RedisException"/> (the hub answers 503),
+/// <see cref="IsReachable"/> is false, and StackExchange.Redis reconnects with backoff; once back, every channel
+/// is subscribed again and what was published meanwhile is fetched from history, in order.
 /// </remarks>
 public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAsyncDisposable
 {
     private readonly RedisEngineOptions _options;
+    private readonly ConfigurationOptions _redisOptions;
     private readonly RedisKeys _keys;
-    private readonly RedisShard[] _shards;
+    private readonly StreamCursors _cursors = new();
+    private readonly ConcurrentDictionary<string, ChannelMessageQueue> _subscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (EndPoint? EndPoint, string Message)> _failures = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private readonly long _startedAt;
     private IBrokerHandler? _handler;
     private IClusterHandler? _clusterHandler;
+    private Task<ConnectionMultiplexer>? _connecting;
+    private volatile ConnectionMultiplexer? _redis;
     private Task? _heartbeat;
     private volatile string? _address;
+    private int _controlSubscribed;
+    private volatile bool _isCluster;
 
     /// <summary>Creates the engine; <see cref="Start"/> connects.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public RedisEngine(RedisEngineOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        _redisOptions = options.Validate();
         _options = options;
         _time = time ?? TimeProvider.System;
         _startedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
         _keys = new RedisKeys(options.Prefix);
         _logger = options.LoggerFactory?.CreateLogger<RedisEngine>() ?? NullLogger<RedisEngine>.Instance;
-        _shards = new RedisShard[options.Servers.Count];
-        for (var i = 0; i < _shards.Length; i++)
-        {
-            var server = options.Servers[i].Clone();
-            server.ClientName ??= $"pulse-{options.NodeId}";
-            var shard = i;
-            var subscriber = new RedisSubscriber(server, (channel, payload) => OnMessageAsync(_shards[shard], channel, payload), options.LoggerFactory);
-            subscriber.Resubscribed = () => CatchUpAsync(_shards[shard]);
-            _shards[i] = new RedisShard(new RedisConnection(server, options.LoggerFactory), subscriber);
-        }
-
-        _shards[0].PubSub.SubscribeOnConnect(_keys.Control);
-
-        // Announced as soon as Redis answers, the first time and after every reconnection (a restarted Redis is empty).
-        _shards[0].Commands.Connected += (_, _) => _ = BeatAsync(_stopping.Token);
     }
 
     /// <inheritdoc/>
@@ -77,57 +71,59 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
     }
 
     /// <inheritdoc/>
-    public bool IsReachable => _shards.All(shard => shard.IsReachable);
+    public bool IsReachable => Problem is null;
 
-    /// <summary>Starts connecting to every server and heartbeating. Returns at once; see <see cref="WaitReachableAsync"/>.</summary>
+    /// <summary>The connection to Redis, once <see cref="Start"/> made its first attempt; for diagnostics and tests.</summary>
+    public IConnectionMultiplexer? Multiplexer => _redis;
+
+    /// <summary>Whether Redis is a Redis Cluster (known once connected): Pub/Sub is then sharded.</summary>
+    public bool IsCluster => _isCluster;
+
+    /// <summary>Starts connecting and heartbeating. Returns at once; see <see cref="WaitReachableAsync"/>.</summary>
     public void Start()
     {
-        foreach (var shard in _shards)
-        {
-            shard.Commands.Start();
-            shard.PubSub.Start();
-        }
-
+        _connecting ??= ConnectAsync();
         _heartbeat ??= Task.Run(HeartbeatAsync);
     }
 
-    /// <summary>Completes once every connection is open.</summary>
+    /// <summary>Completes once Redis is reachable.</summary>
     public async Task WaitReachableAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var shard in _shards)
+        await FirstAttemptsAsync(cancellationToken).ConfigureAwait(false);
+        while (!IsReachable)
         {
-            await shard.Commands.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
-            await shard.PubSub.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Completes once every connection made its first attempt, successful or not.</summary>
+    /// <summary>Completes once the first connection attempt ended, successful or not.</summary>
     public Task FirstAttemptsAsync(CancellationToken cancellationToken = default) =>
-        Task.WhenAll(_shards.SelectMany(shard => new[] { shard.Commands.FirstAttempt, shard.PubSub.FirstAttempt })).WaitAsync(cancellationToken);
+        (_connecting ?? throw new InvalidOperationException("Start the engine first.")).WaitAsync(cancellationToken);
 
     /// <summary>Why the engine is unreachable, for logs and <c>/readyz</c>; null when it is reachable.</summary>
     public string? Problem
     {
         get
         {
-            foreach (var shard in _shards)
+            foreach (var (endPoint, message) in _failures.Values)
             {
-                if (!shard.Commands.IsConnected)
+                if (StillMatters(endPoint))
                 {
-                    return $"Redis at {shard.Commands.Options.Address}: {shard.Commands.LastError}";
-                }
-
-                if (!shard.PubSub.IsConnected)
-                {
-                    return $"Redis Pub/Sub at {shard.PubSub.Options.Address}: {shard.PubSub.LastError}";
+                    return message;
                 }
             }
 
-            return null;
+            // Connected to a primary, but Pub/Sub not yet (its connection, TLS for instance, comes up on its own).
+            if (_redis is { IsConnected: true } connected && !IsCluster && !connected.GetSubscriber().IsConnected())
+            {
+                return $"Redis Pub/Sub at {string.Join(",", _redisOptions.EndPoints.Select(Format))}: not connected yet";
+            }
+
+            return _redis is { IsConnected: true } ? null : $"Redis at {string.Join(",", _redisOptions.EndPoints.Select(Format))}: not connected";
         }
     }
 
-    /// <summary>Leaves the node registry and closes every connection.</summary>
+    /// <summary>Leaves the node registry and closes the connections.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -136,29 +132,162 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
             await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        if (_shards[0].Commands.IsConnected)
+        if (_connecting is { } connecting)
         {
-            try
-            {
-                await _shards[0].Commands.ExecuteBatchAsync([["DEL", _keys.Node(NodeId)], ["SREM", _keys.Nodes, NodeId]]).ConfigureAwait(false);
-            }
-            catch (RedisException)
-            {
-                // Gone anyway once the heartbeat expires.
-            }
+            await ((Task)connecting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        foreach (var shard in _shards)
+        if (_redis is { } redis)
         {
-            await shard.DisposeAsync().ConfigureAwait(false);
+            if (redis.IsConnected)
+            {
+                try
+                {
+                    var database = redis.GetDatabase();
+                    await Task.WhenAll(database.KeyDeleteAsync(_keys.Node(NodeId)), database.SetRemoveAsync(_keys.Nodes, NodeId)).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException)
+                {
+                    // Gone anyway once the heartbeat expires.
+                }
+            }
+
+            await redis.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+            await redis.DisposeAsync().ConfigureAwait(false);
         }
 
         _stopping.Dispose();
     }
 
-    private RedisShard ShardOf(string channel) => _shards[RedisKeys.ShardOf(channel, _shards.Length)];
+    private async Task<ConnectionMultiplexer> ConnectAsync()
+    {
+        var redis = await ConnectionMultiplexer.ConnectAsync(_redisOptions).ConfigureAwait(false);
+        redis.ConnectionFailed += OnConnectionFailed;
+        redis.ConnectionRestored += OnConnectionRestored;
+        _redis = redis;
+        NoteServerType(redis);
+        await SubscribeControlAsync(redis).ConfigureAwait(false);
+        if (!redis.IsConnected)
+        {
+            _failures.TryAdd("", (null, $"Redis at {string.Join(",", _redisOptions.EndPoints.Select(Format))}: {redis.GetStatus().Split('\n')[0].Trim()}"));
+        }
+        else
+        {
+            _ = BeatAsync(_stopping.Token);
+        }
+
+        return redis;
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        var endPoint = e.EndPoint is null ? "?" : Format(e.EndPoint);
+        var kind = e.ConnectionType == ConnectionType.Subscription ? "Redis Pub/Sub" : "Redis";
+        _failures[$"{endPoint}/{e.ConnectionType}"] = (e.EndPoint, $"{kind} at {endPoint}: {e.FailureType}: {e.Exception?.Message.Split('\n')[0].Trim() ?? "connection lost"}");
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        _failures.TryRemove("", out _);
+        _failures.TryRemove($"{(e.EndPoint is null ? "?" : Format(e.EndPoint))}/{e.ConnectionType}", out _);
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // Announced again (a restarted Redis is empty), and what was published while this node was not
+        // subscribed is fetched from history.
+        _ = BeatAsync(_stopping.Token);
+        if (_redis is { } redis)
+        {
+            NoteServerType(redis);
+            _ = SubscribeControlAsync(redis);
+        }
+
+        if (e.ConnectionType == ConnectionType.Subscription || _redisOptions.Protocol == RedisProtocol.Resp3)
+        {
+            _ = CatchUpAsync();
+        }
+    }
+
+    /// <summary>
+    /// Whether a lost connection still keeps the engine from working: not when another primary took over (Sentinel
+    /// switched to the promoted replica), nor, in a cluster, when its server is connected again or a replica now.
+    /// </summary>
+    private bool StillMatters(EndPoint? endPoint)
+    {
+        if (endPoint is null || _redis is not { } redis)
+        {
+            return true;
+        }
+
+        if (!IsCluster)
+        {
+            // One primary serves everything: once one is connected, only a failure on its own endpoint (its
+            // Pub/Sub connection, say) matters; the old primary of a failover is history.
+            var primary = redis.GetServers().FirstOrDefault(server => server.IsConnected && !server.IsReplica);
+            return primary is null || primary.EndPoint.Equals(endPoint);
+        }
+
+        try
+        {
+            var server = redis.GetServer(endPoint);
+            return !server.IsConnected && !server.IsReplica;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private void NoteServerType(ConnectionMultiplexer redis)
+    {
+        if (redis.IsConnected)
+        {
+            _isCluster = redis.GetServers().Any(server => server.IsConnected && server.ServerType == ServerType.Cluster);
+        }
+    }
+
+    /// <summary>Listens to the control channel, once: on connecting, or on the first restoration when Redis was down at first.</summary>
+    private async Task SubscribeControlAsync(ConnectionMultiplexer redis)
+    {
+        if (Volatile.Read(ref _controlSubscribed) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var control = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_keys.Control)).ConfigureAwait(false);
+            if (Interlocked.Exchange(ref _controlSubscribed, 1) == 1)
+            {
+                await control.UnsubscribeAsync().ConfigureAwait(false); // another restoration was first
+                return;
+            }
+
+            control.OnMessage(message => HandleControl(message.Message));
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Not reachable yet: subscribed once it is.
+        }
+    }
+
+    private IDatabase Database => (_redis ?? throw NotConnectedYet()).GetDatabase();
+
+    private ISubscriber Subscriber => (_redis ?? throw NotConnectedYet()).GetSubscriber();
+
+    private RedisConnectionException NotConnectedYet() =>
+        new(ConnectionFailureType.UnableToConnect, CommandFlags.None, $"Redis at {string.Join(",", _redisOptions.EndPoints.Select(Format))}: not connected yet");
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    internal static string Format(EndPoint endPoint) => endPoint switch
+    {
+        IPEndPoint ip => ip.ToString(),
+        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endPoint.ToString() ?? "?",
+    };
 
     // 8 random bytes, as in memory: message ids are {epoch}:{offset} without the channel, so epochs must not collide.
     private static string NewEpoch() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
@@ -174,7 +303,7 @@ public sealed partial class RedisEngine : IBroker, IPresenceStore, ICluster, IAs
         [LoggerMessage(412, LogLevel.Warning, "Redis engine: heartbeat failed: {Reason}", EventName = "RedisHeartbeatFailed")]
         public static partial void HeartbeatFailed(ILogger logger, string reason);
 
-        [LoggerMessage(413, LogLevel.Information, "Redis engine: subscribed again to {Channels} channels on {Address}; fetched what was published meanwhile", EventName = "RedisCaughtUp")]
-        public static partial void CaughtUp(ILogger logger, int channels, string address);
+        [LoggerMessage(413, LogLevel.Information, "Redis engine: subscribed again to {Channels} channels; fetched what was published meanwhile", EventName = "RedisCaughtUp")]
+        public static partial void CaughtUp(ILogger logger, int channels);
     }
 }

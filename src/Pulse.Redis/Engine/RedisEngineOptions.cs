@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Pulse.Redis.Client;
+using StackExchange.Redis;
 
 namespace Pulse.Redis.Engine;
 
@@ -7,10 +7,18 @@ namespace Pulse.Redis.Engine;
 public sealed class RedisEngineOptions
 {
     /// <summary>
-    /// The Redis servers. Channels are spread over them by a hash of the channel name (each channel's Pub/Sub,
-    /// history and presence live on one server); the node registry and control messages use the first.
+    /// Where Redis is, as a StackExchange.Redis configuration string: <c>host:port</c> (or several, comma-separated,
+    /// the endpoints of one deployment), then any of its options, such as <c>user=</c>, <c>password=</c>,
+    /// <c>ssl=true</c>, <c>protocol=resp3</c> or <c>serviceName=</c> (Sentinel). The default is 127.0.0.1:6379.
     /// </summary>
-    public IList<RedisOptions> Servers { get; } = [];
+    /// <remarks>See <see cref="RedisConfiguration.Parse"/> for what the engine sets unless the string says otherwise.</remarks>
+    public string Configuration { get; set; } = "127.0.0.1:6379";
+
+    /// <summary>
+    /// Changes the parsed configuration before connecting: credentials from elsewhere, a TLS certificate check,
+    /// reconnection timing. Null changes nothing.
+    /// </summary>
+    public Action<ConfigurationOptions>? ConfigureRedis { get; set; }
 
     /// <summary>The prefix of every key and Pub/Sub channel, so several hubs can share one Redis. The default is "pulse".</summary>
     public string Prefix { get; set; } = "pulse";
@@ -31,28 +39,23 @@ public sealed class RedisEngineOptions
     /// <summary>Logs connection events.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>Checks the values.</summary>
-    /// <exception cref="ArgumentException">A value is invalid; the message names it.</exception>
-    public void Validate()
+    /// <summary>Checks the values and parses <see cref="Configuration"/>.</summary>
+    /// <returns>The configuration the engine connects with (<see cref="ConfigureRedis"/> applied).</returns>
+    /// <exception cref="ArgumentException">A value is invalid; the message names it, in one line.</exception>
+    public ConfigurationOptions Validate()
     {
-        if (Servers.Count == 0)
+        var redis = RedisConfiguration.Parse(Configuration);
+        ConfigureRedis?.Invoke(redis);
+        if (string.IsNullOrEmpty(Prefix) || Prefix.Any(char.IsWhiteSpace) || Prefix.Contains('{', StringComparison.Ordinal) || Prefix.Contains('}', StringComparison.Ordinal))
         {
-            throw new ArgumentException("the Redis engine needs at least one server.");
-        }
-
-        foreach (var server in Servers)
-        {
-            server.Validate();
-        }
-
-        if (string.IsNullOrEmpty(Prefix) || Prefix.Any(char.IsWhiteSpace))
-        {
-            throw new ArgumentException("the Redis key prefix must be non-empty, without spaces.");
+            throw new ArgumentException("the Redis key prefix must be non-empty, without spaces or braces.");
         }
 
         if (NodeHeartbeat <= TimeSpan.Zero || StreamMetaTtl <= TimeSpan.Zero)
         {
             throw new ArgumentException("NodeHeartbeat and StreamMetaTtl must be positive.");
         }
+
+        return redis;
     }
 }

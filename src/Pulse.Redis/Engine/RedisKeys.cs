@@ -1,51 +1,36 @@
-using System.Text;
+using StackExchange.Redis;
 
 namespace Pulse.Redis.Engine;
 
-/// <summary>The names of every key and Pub/Sub channel the engine uses, and which server holds a channel. Pure.</summary>
+/// <summary>The names of every key and Pub/Sub channel the engine uses. Pure.</summary>
+/// <remarks>
+/// Every key and the Pub/Sub channel of one hub channel share a hash tag, <c>{channel}</c>, so that in a Redis
+/// Cluster they live in one hash slot: the publish script touches them in one atomic step, and a sharded
+/// Pub/Sub message goes out from the shard that holds them. Hub channel names have no braces.
+/// </remarks>
 internal sealed class RedisKeys(string prefix)
 {
     /// <summary>The hash holding a channel's epoch (<c>e</c>) and last offset (<c>o</c>).</summary>
-    public string Meta(string channel) => $"{prefix}:meta:{channel}";
+    public RedisKey Meta(string channel) => $"{prefix}:{{{channel}}}:meta";
 
     /// <summary>The stream holding a channel's history; entry ids are <c>{offset}-0</c>.</summary>
-    public string Stream(string channel) => $"{prefix}:stream:{channel}";
+    public RedisKey Stream(string channel) => $"{prefix}:{{{channel}}}:stream";
 
     /// <summary>The hash of a channel's presence: client id → client info.</summary>
-    public string Presence(string channel) => $"{prefix}:presence:{channel}";
+    public RedisKey Presence(string channel) => $"{prefix}:{{{channel}}}:presence";
 
     /// <summary>The sorted set of a channel's presence expiry times: client id → Unix ms.</summary>
-    public string PresenceExpiry(string channel) => $"{prefix}:presence-expiry:{channel}";
+    public RedisKey PresenceExpiry(string channel) => $"{prefix}:{{{channel}}}:presence-expiry";
 
     /// <summary>The Pub/Sub channel carrying a hub channel's publications and join/leave events.</summary>
-    public string PubSub(string channel) => $"{prefix}:channel:{channel}";
-
-    /// <summary>The hub channel of a Pub/Sub channel, or null when it is not one.</summary>
-    public string? FromPubSub(string pubSubChannel) =>
-        pubSubChannel.StartsWith($"{prefix}:channel:", StringComparison.Ordinal) ? pubSubChannel[(prefix.Length + 9)..] : null;
+    public string PubSub(string channel) => $"{prefix}:{{{channel}}}:pub";
 
     /// <summary>The Pub/Sub channel of control messages between nodes.</summary>
     public string Control => $"{prefix}:control";
 
     /// <summary>The set of node ids that announced themselves.</summary>
-    public string Nodes => $"{prefix}:nodes";
+    public RedisKey Nodes => $"{prefix}:nodes";
 
     /// <summary>A node's heartbeat record, expiring unless renewed.</summary>
-    public string Node(string nodeId) => $"{prefix}:node:{nodeId}";
-
-    /// <summary>
-    /// The server (of <paramref name="servers"/>) holding a channel: a stable hash, the same on every node, so
-    /// that one channel's publications, history and presence are always on one server and in one order.
-    /// </summary>
-    public static int ShardOf(string channel, int servers)
-    {
-        // FNV-1a over the UTF-8 bytes: stable across processes and versions, unlike string.GetHashCode.
-        var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(channel))
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        return (int)(hash % (uint)servers);
-    }
+    public RedisKey Node(string nodeId) => $"{prefix}:node:{{{nodeId}}}";
 }

@@ -8,18 +8,24 @@ internal static class RedisScripts
 {
     // How a channel gets its epoch, the same in every script that may be the first to touch it: KEYS[1] the meta
     // hash, KEYS[2] the stream, ARGV[1] the epoch to start with. A new epoch starts at offset 0 with no history.
+    // The epoch also ends when the primary's replication id changed since it began (field r): a replica was
+    // promoted (Sentinel or Cluster failover) or the server restarted empty. Replication is asynchronous, so the
+    // new primary may lack the last publications; offsets must not be handed out again with other data under the
+    // same epoch, and clients are told honestly that they could not recover.
     private const string EnsureEpoch = """
+        local replid = string.match(redis.call('info', 'replication'), 'master_replid:(%w+)') or ''
         local epoch = redis.call('hget', KEYS[1], 'e')
-        if not epoch then
+        if not epoch or redis.call('hget', KEYS[1], 'r') ~= replid then
           epoch = ARGV[1]
-          redis.call('hset', KEYS[1], 'e', epoch, 'o', 0)
+          redis.call('hset', KEYS[1], 'e', epoch, 'o', 0, 'r', replid)
           redis.call('del', KEYS[2])
         end
         """;
 
     /// <summary>
     /// Publish. KEYS: meta, stream. ARGV: new epoch (used when the channel has none), body, history size,
-    /// history TTL ms, meta TTL ms, Pub/Sub channel. Returns {epoch, offset}.
+    /// history TTL ms, meta TTL ms, Pub/Sub channel, 'publish' or 'spublish' (sharded, in a cluster: the channel
+    /// shares the keys' hash tag, so it is local to the shard). Returns {epoch, offset}.
     /// </summary>
     public static readonly RedisScript Publish = new($$"""
         {{EnsureEpoch}}
@@ -29,7 +35,7 @@ internal static class RedisScripts
           redis.call('xadd', KEYS[2], 'MAXLEN', ARGV[3], offset .. '-0', 'p', ARGV[2])
           redis.call('pexpire', KEYS[2], ARGV[4])
         end
-        redis.call('publish', ARGV[6], 'p' .. epoch .. ':' .. offset .. '\n' .. ARGV[2])
+        redis.call(ARGV[7], ARGV[6], 'p' .. epoch .. ':' .. offset .. '\n' .. ARGV[2])
         return {epoch, offset}
         """);
 
@@ -60,6 +66,13 @@ internal static class RedisScripts
             redis.call('pexpire', key, ARGV[3])
           end
         end
+        return 1
+        """);
+
+    /// <summary>Remove a presence entry. KEYS: hash, expiry set. ARGV: client. One step, so an add cannot land between the two.</summary>
+    public static readonly RedisScript PresenceRemove = new("""
+        redis.call('hdel', KEYS[1], ARGV[1])
+        redis.call('zrem', KEYS[2], ARGV[1])
         return 1
         """);
 

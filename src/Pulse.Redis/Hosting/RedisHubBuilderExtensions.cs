@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pulse.Hub.Hosting;
-using Pulse.Redis.Client;
 using Pulse.Redis.Engine;
 using Pulse.Redis.Hosting;
 
@@ -16,23 +15,19 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class RedisHubBuilderExtensions
 {
     /// <summary>
-    /// Runs the hub on the Redis engine at <paramref name="configuration"/>: <c>HOST:PORT</c>, several separated by
-    /// commas (channels are spread over them). More settings (prefix, ACL user, TLS) with <paramref name="configure"/>.
+    /// Runs the hub on the Redis engine at <paramref name="configuration"/>, a StackExchange.Redis configuration
+    /// string: <c>host:port</c> (or several endpoints of one deployment, comma-separated), then any of its options
+    /// (<c>password=</c>, <c>ssl=true</c>, <c>serviceName=</c> for Sentinel; a cluster is found from any node). More
+    /// settings (the key prefix) with <paramref name="configure"/>.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="configuration"/> is not a list of addresses; the message says why.</exception>
+    /// <exception cref="ArgumentException"><paramref name="configuration"/> cannot be parsed; the message says why.</exception>
     public static IPulseHubBuilder AddRedis(this IPulseHubBuilder hub, string configuration, Action<RedisEngineOptions>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        var servers = configuration.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(RedisAddress.Parse)
-            .ToList();
+        RedisConfiguration.Parse(configuration); // a wrong string fails here, at the call, not at the first connection
         return hub.AddRedis(options =>
         {
-            foreach (var (host, port) in servers)
-            {
-                options.Servers.Add(new RedisOptions { Host = host, Port = port });
-            }
-
+            options.Configuration = configuration;
             configure?.Invoke(options);
         });
     }
