@@ -22,10 +22,10 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
 
     // The publication this thread is fanning out and its frames, one per codec (see HandlePublication and Encode).
     [ThreadStatic]
-    private static Publication? t_fanOutPublication;
+    private static Publication? s_fanOutPublication;
 
     [ThreadStatic]
-    private static PreparedMessage?[]? t_fanOutFrames;
+    private static PreparedMessage?[]? s_fanOutFrames;
 
     private readonly ConcurrentDictionary<string, ChannelMembers<HubConnection>> _channels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HubConnection> _connections = new(StringComparer.Ordinal);
@@ -222,8 +222,8 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
             using var batch = Broadcast.BeginBatch();
 
             // Encoded once per codec for every recipient; nested fan-outs (a handler publishing) keep their own.
-            var outer = (t_fanOutPublication, t_fanOutFrames);
-            (t_fanOutPublication, t_fanOutFrames) = (publication, new PreparedMessage?[Codecs.Length]);
+            var outer = (s_fanOutPublication, s_fanOutFrames);
+            (s_fanOutPublication, s_fanOutFrames) = (publication, new PreparedMessage?[Codecs.Length]);
             try
             {
                 foreach (var connection in members.Snapshot)
@@ -243,7 +243,7 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
             }
             finally
             {
-                (t_fanOutPublication, t_fanOutFrames) = outer;
+                (s_fanOutPublication, s_fanOutFrames) = outer;
             }
         }
     }
@@ -287,7 +287,7 @@ public sealed partial class HubNode : IBrokerHandler, IClusterHandler, IAsyncDis
     /// <summary>The <c>message</c> envelope for a publication in a connection's codec, framed once for every recipient.</summary>
     internal static PreparedMessage Encode(HubConnection connection, string channel, string epoch, Publication publication)
     {
-        var frames = ReferenceEquals(t_fanOutPublication, publication) ? t_fanOutFrames : null;
+        var frames = ReferenceEquals(s_fanOutPublication, publication) ? s_fanOutFrames : null;
         if (frames?[connection.CodecIndex] is { } cached)
         {
             return cached;
