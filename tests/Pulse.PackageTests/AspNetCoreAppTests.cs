@@ -65,6 +65,81 @@ public sealed class AspNetCoreAppTests(LocalFeed feed)
         }
     }
 
+    [Fact]
+    public async Task TwoInstancesOfAnAppOnOneRedis_ShareAChannel()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var app = feed.NewApp("redis-app");
+        await File.WriteAllTextAsync(Path.Combine(app, "RedisApp.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="PulseRealtime.Redis" Version="{feed.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddPulseHub()
+                .BindConfiguration("Pulse:Hub")
+                .AddRedis(builder.Configuration["Pulse:Redis:Configuration"] ?? "127.0.0.1:6379");
+            builder.Services.AddHealthChecks();
+            var app = builder.Build();
+            app.MapPulseHub("/ws");
+            app.MapHealthChecks("/healthz");
+            app.Run();
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "appsettings.json"), """
+            { "Pulse": { "Hub": { "AllowAnonymous": true }, "Redis": { "Configuration": "127.0.0.1:6379" } } }
+            """);
+        DotnetCommand.Run(app, ["build", "-nologo", "-v", "quiet", "-nodeReuse:false"], TimeSpan.FromMinutes(5)).Succeeded("dotnet build of the app on Redis");
+
+        // Two instances of the one build, as a load balancer would have them; the environment points them at this
+        // test's Redis, as a deployment's would override appsettings.json.
+        var ports = new[] { LoopbackPorts.Free(), LoopbackPorts.Free() };
+        var instances = ports.Select(port => DotnetCommand.Start("dotnet", app, [Path.Combine(app, "bin", "Debug", "net10.0", "RedisApp.dll")],
+            new Dictionary<string, string>
+            {
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+                ["DOTNET_ENVIRONMENT"] = "Production",
+                ["Pulse__Redis__Configuration"] = redis.Address,
+            })).ToList();
+        foreach (var instance in instances)
+        {
+            instance.BeginOutputReadLine();
+            instance.BeginErrorReadLine();
+        }
+
+        try
+        {
+            await using var subscriber = await ConnectWhenListeningAsync(new Uri($"ws://127.0.0.1:{ports[0]}/ws"), instances[0]);
+            await using var publisher = await ConnectWhenListeningAsync(new Uri($"ws://127.0.0.1:{ports[1]}/ws"), instances[1]);
+            var inbox = System.Threading.Channels.Channel.CreateUnbounded<HubMessage>();
+            await using var subscription = await subscriber.SubscribeAsync("chat:scaled", message => inbox.Writer.WriteAsync(message)).DefaultTimeout();
+
+            var offset = await publisher.PublishAsync("chat:scaled", new { text = "from the other instance" }).DefaultTimeout();
+
+            var message = await inbox.Reader.ReadAsync().AsTask().DefaultTimeout();
+            Assert.Equal(offset, message.Offset);
+            Assert.Equal("""{"text":"from the other instance"}""", System.Text.Encoding.UTF8.GetString(message.Data.Span));
+            using var http = new HttpClient();
+            Assert.Equal("Healthy", await http.GetStringAsync(new Uri($"http://127.0.0.1:{ports[1]}/healthz")).DefaultTimeout());
+        }
+        finally
+        {
+            foreach (var instance in instances)
+            {
+                instance.Kill(entireProcessTree: true);
+                await instance.WaitForExitAsync();
+                instance.Dispose();
+            }
+        }
+    }
+
     private static async Task<HubClient> ConnectWhenListeningAsync(Uri uri, System.Diagnostics.Process process)
     {
         using var deadline = new CancellationTokenSource(TestTimeouts.Scaled(TimeSpan.FromSeconds(60)));

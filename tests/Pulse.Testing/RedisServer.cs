@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Pulse.Testing;
 
-namespace Pulse.Redis.Tests;
+namespace Pulse.Testing;
 
 /// <summary>
 /// A real <c>redis-server</c> on a free loopback port, without persistence, stopped by its PID. Restarting keeps
 /// the port and loses every key, as a Redis without persistence does.
 /// </summary>
-internal sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IAsyncDisposable
 {
     private readonly string[] _arguments;
     private Process? _process;
