@@ -13,19 +13,7 @@ public sealed class AspNetCoreAppTests(LocalFeed feed)
     [Fact]
     public async Task AnAppWithTheHubPackageTakesTheHubsOptionsFromAppsettings()
     {
-        var app = feed.NewApp("hub-app");
-        await File.WriteAllTextAsync(Path.Combine(app, "HubApp.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk.Web">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="PulseRealtime.Hub" Version="{feed.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        var app = await WriteWebAppAsync("hub-app", "HubApp", "PulseRealtime.Hub");
         // No using: AddPulseHub, BindConfiguration and MapPulseHub are in the framework's namespaces.
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
             var builder = WebApplication.CreateBuilder(args);
@@ -69,19 +57,7 @@ public sealed class AspNetCoreAppTests(LocalFeed feed)
     public async Task TwoInstancesOfAnAppOnOneRedis_ShareAChannel()
     {
         await using var redis = await RedisServer.StartAsync();
-        var app = feed.NewApp("redis-app");
-        await File.WriteAllTextAsync(Path.Combine(app, "RedisApp.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk.Web">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="PulseRealtime.Redis" Version="{feed.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        var app = await WriteWebAppAsync("redis-app", "RedisApp", "PulseRealtime.Redis");
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
             var builder = WebApplication.CreateBuilder(args);
             builder.Services.AddPulseHub()
@@ -138,6 +114,25 @@ public sealed class AspNetCoreAppTests(LocalFeed feed)
                 instance.Dispose();
             }
         }
+    }
+
+    /// <summary>A new ASP.NET Core project outside the repository referencing <paramref name="package"/> from the feed.</summary>
+    private async Task<string> WriteWebAppAsync(string folder, string name, string package)
+    {
+        var app = feed.NewApp(folder);
+        await File.WriteAllTextAsync(Path.Combine(app, $"{name}.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="{package}" Version="{feed.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        return app;
     }
 
     private static async Task<HubClient> ConnectWhenListeningAsync(Uri uri, System.Diagnostics.Process process)

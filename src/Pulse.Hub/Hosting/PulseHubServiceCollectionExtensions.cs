@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pulse.Hub.Hosting;
@@ -38,7 +37,7 @@ public static class PulseHubServiceCollectionExtensions
                 hub.WebSocket.LoggerFactory ??= hub.LoggerFactory;
                 return new HubNode(hub);
             });
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubOptions>, HubOptionsValidation>());
+            services.AddSingleton<IValidateOptions<HubOptions>>(new ThrowingOptionsValidation<HubOptions>(hub => hub.Validate()));
             services.AddHealthChecks().AddCheck<HubHealthCheck>("pulse-hub", tags: ["pulse"]);
         }
 

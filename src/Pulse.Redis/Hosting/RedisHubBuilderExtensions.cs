@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pulse.Hub.Hosting;
@@ -49,7 +48,7 @@ public static class RedisHubBuilderExtensions
             return hub;
         }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisEngineOptions>, RedisEngineOptionsValidation>());
+        services.AddSingleton<IValidateOptions<RedisEngineOptions>>(new ThrowingOptionsValidation<RedisEngineOptions>(redis => redis.Validate()));
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<RedisEngineOptions>>().Value;
