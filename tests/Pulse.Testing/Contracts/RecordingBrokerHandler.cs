@@ -6,7 +6,7 @@ using Pulse.Hub.Protocol;
 namespace Pulse.Testing.Contracts;
 
 /// <summary>What a broker delivered to one node, in order, as "channel offset data" and "channel join client".</summary>
-public sealed class RecordingBrokerHandler : IBrokerHandler
+public class RecordingBrokerHandler : IBrokerHandler
 {
     private readonly Channel<string> _deliveries = Channel.CreateUnbounded<string>();
     private int _concurrent;
